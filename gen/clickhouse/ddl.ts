@@ -1,0 +1,183 @@
+// The ClickHouse schema as ordered, idempotent statements (startup scripts and sql/init.sql).
+//
+// otel_logs keeps the column names and types of the OpenTelemetry Collector ClickHouse
+// exporter's logs table, so HyperDX detects it as an OTel log source (Timestamp, Body,
+// SeverityText, TraceId, SpanId, ServiceName, LogAttributes, ResourceAttributes) and any
+// OTel tooling can read it. Reference DDL: open-telemetry/opentelemetry-collector-contrib,
+// exporter/clickhouseexporter/internal/sqltemplates/logs_table.sql (PR #47720: no
+// TimestampTime, PARTITION BY toDate(Timestamp), ORDER BY (toStartOfFiveMinutes(Timestamp),
+// ServiceName, Timestamp)); its pre-26.2 index branch is reproduced verbatim by HyperDX in
+// hyperdxio/hyperdx docker/otel-collector/schema/seed/00002_otel_logs_compat.sql.
+//
+// Our differences, each measured in bench/clickhouse-storage.ts:
+// - Timestamp is DateTime64(9, 'UTC'): the transform's "YYYY-MM-DD HH:MM:SS.nnnnnnnnn"
+//   string is parsed as UTC whatever the server's timezone.
+// - The demo fields are typed columns (RandomNumber, RandomString, Count) instead of
+//   strings inside LogAttributes: aggregation reads 1-2 bytes per row instead of a map.
+// - HyperDX resolves a bare Lucene field (`random_number:42`) by looking the name up in
+//   `DESCRIBE TABLE` (ALIAS columns included) and, if it is not a column or a
+//   `Map.key` prefix, uses the name as raw SQL (common-utils/src/queryParser.ts,
+//   CustomSchemaSQLSerializerV2.buildColumnExpressionFromField). It never looks into
+//   LogAttributes for a bare name. So the ALIAS columns random_number/random_string give
+//   `random_number:42 random_string:gamma` a typed column (numeric `=` and string ILIKE)
+//   at zero storage cost; `LogAttributes.x:y` keeps working for every other pino field.
+// - Skip indexes only where a query uses them (checked with EXPLAIN indexes = 1 in
+//   gen/test/clickhouse-ddl.test.ts). None on RandomNumber/RandomString: their values are
+//   uniformly random, so every 8192-row granule holds every value and no index can skip.
+import type { Model } from "../model/model.ts";
+import { DATABASE, HOURLY_TABLE, HOURLY_VIEW, LOGS_TABLE } from "../model/names.ts";
+
+/** Days of raw logs kept; whole daily parts are dropped (ttl_only_drop_parts). */
+export const LOGS_TTL_DAYS = 7;
+/** Days of hourly aggregates kept: the rollup outlives the raw rows it summarises. */
+export const HOURLY_TTL_DAYS = 90;
+
+export const LOGS = `${DATABASE}.${LOGS_TABLE}`;
+export const HOURLY = `${DATABASE}.${HOURLY_TABLE}`;
+export const HOURLY_MV = `${DATABASE}.${HOURLY_VIEW}`;
+
+/** The columns lua/transform.lua may emit (JSONEachRow keys), in table order. */
+export const INSERTABLE_COLUMNS = [
+  "Timestamp",
+  "TraceId",
+  "SpanId",
+  "TraceFlags",
+  "SeverityText",
+  "SeverityNumber",
+  "ServiceName",
+  "Body",
+  "ResourceSchemaUrl",
+  "ResourceAttributes",
+  "ScopeSchemaUrl",
+  "ScopeName",
+  "ScopeVersion",
+  "ScopeAttributes",
+  "LogAttributes",
+  "EventName",
+  "RandomNumber",
+  "RandomString",
+  "Count",
+] as const;
+
+const logsTable = (): string => `CREATE TABLE IF NOT EXISTS ${LOGS}
+(
+    Timestamp DateTime64(9, 'UTC') CODEC(Delta(8), ZSTD(1)),
+    TraceId String CODEC(ZSTD(1)),
+    SpanId String CODEC(ZSTD(1)),
+    TraceFlags UInt8,
+    SeverityText LowCardinality(String) CODEC(ZSTD(1)),
+    SeverityNumber UInt8,
+    ServiceName LowCardinality(String) CODEC(ZSTD(1)),
+    Body String CODEC(ZSTD(1)),
+    ResourceSchemaUrl LowCardinality(String) CODEC(ZSTD(1)),
+    ResourceAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+    ScopeSchemaUrl LowCardinality(String) CODEC(ZSTD(1)),
+    ScopeName String CODEC(ZSTD(1)),
+    ScopeVersion LowCardinality(String) CODEC(ZSTD(1)),
+    ScopeAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+    LogAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+    EventName String CODEC(ZSTD(1)),
+    -- Demo fields. NULL (not 0) when a line has no valid number: 0 is a real value and
+    -- avg/min/max skip NULLs. Count starts at 1, so 0 can mean "no count".
+    RandomNumber Nullable(Int32) DEFAULT NULL CODEC(T64, ZSTD(1)),
+    RandomString LowCardinality(String) DEFAULT '' CODEC(ZSTD(1)),
+    Count UInt64 DEFAULT 0 CODEC(Delta(8), ZSTD(1)),
+    -- Bare-name search in HyperDX (random_number:42 random_string:gamma); no storage.
+    random_number Nullable(Int32) ALIAS RandomNumber,
+    random_string LowCardinality(String) ALIAS RandomString,
+    -- HyperDX's trace view: WHERE TraceId = '<id>'.
+    INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,
+    -- HyperDX facet filters: ResourceAttributes['k8s.pod.name'] = '<pod>' (with indexHint(mapContains)).
+    INDEX idx_res_attr_value mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    -- HyperDX bare-text search: hasToken(lower(Body), lower('<term>')).
+    INDEX idx_lower_body lower(Body) TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8
+)
+ENGINE = MergeTree
+PARTITION BY toDate(Timestamp)
+ORDER BY (toStartOfFiveMinutes(Timestamp), ServiceName, Timestamp)
+TTL toDateTime(Timestamp) + INTERVAL ${LOGS_TTL_DAYS} DAY
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`;
+
+// Aggregate states, not values: an avg cannot be merged from partial avgs (the design's
+// SummingMergeTree would have summed them), avgState keeps sum and count.
+const hourlyTable = (): string => `CREATE TABLE IF NOT EXISTS ${HOURLY}
+(
+    Hour DateTime('UTC'),
+    ServiceName LowCardinality(String),
+    RandomString LowCardinality(String),
+    LogCount AggregateFunction(count),
+    AvgRandomNumber AggregateFunction(avg, Nullable(Int32)),
+    MinRandomNumber AggregateFunction(min, Nullable(Int32)),
+    MaxRandomNumber AggregateFunction(max, Nullable(Int32))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(Hour)
+ORDER BY (Hour, ServiceName, RandomString)
+TTL Hour + INTERVAL ${HOURLY_TTL_DAYS} DAY`;
+
+// DEFINER = default: the view writes into the hourly table with the admin's rights, so the
+// ingest user needs nothing beyond INSERT on otel_logs.
+const hourlyView = (): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${HOURLY_MV} TO ${HOURLY}
+DEFINER = default SQL SECURITY DEFINER
+AS SELECT
+    toStartOfHour(Timestamp) AS Hour,
+    ServiceName,
+    RandomString,
+    countState() AS LogCount,
+    avgState(RandomNumber) AS AvgRandomNumber,
+    minState(RandomNumber) AS MinRandomNumber,
+    maxState(RandomNumber) AS MaxRandomNumber
+FROM ${LOGS}
+GROUP BY Hour, ServiceName, RandomString`;
+
+/** Reads the hourly rollup: -Merge combinators finish the states (parts may not be merged yet). */
+export const HOURLY_QUERY = `SELECT
+    Hour,
+    ServiceName,
+    RandomString,
+    countMerge(LogCount) AS logs,
+    avgMerge(AvgRandomNumber) AS avg_random_number,
+    minMerge(MinRandomNumber) AS min_random_number,
+    maxMerge(MaxRandomNumber) AS max_random_number
+FROM ${HOURLY}
+GROUP BY Hour, ServiceName, RandomString
+ORDER BY Hour, ServiceName, RandomString`;
+
+/** The design's example queries, on the typed columns. */
+export const EXAMPLE_QUERIES = {
+  countByString: `SELECT RandomString, count() AS logs FROM ${LOGS} GROUP BY RandomString ORDER BY RandomString`,
+  rowsWithNumber: (n: number): string =>
+    `SELECT Timestamp, ServiceName, Body, RandomNumber, RandomString, Count FROM ${LOGS} WHERE RandomNumber = ${Math.trunc(n)} ORDER BY Timestamp LIMIT 100`,
+  perMinute: `SELECT toStartOfMinute(Timestamp) AS minute, count() AS logs FROM ${LOGS} GROUP BY minute ORDER BY minute`,
+} as const;
+
+export function ddlStatements(_model: Model): string[] {
+  return [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, logsTable(), hourlyTable(), hourlyView()];
+}
+
+/** The whole schema as one SQL script (sql/init.sql), with the example queries as comments. */
+export function initSql(model: Model): string {
+  const comment = (sql: string): string =>
+    sql
+      .split("\n")
+      .map((l) => `-- ${l}`)
+      .join("\n");
+  return [
+    "-- Generated by gen/clickhouse/ddl.ts (npm run gen). Do not edit.",
+    "-- The ClickHouse server applies the same statements at startup (config.d/init.xml).",
+    "",
+    ...ddlStatements(model).map((s) => `${s};\n`),
+    "-- Example queries",
+    "-- Hourly rollup (count, avg/min/max of RandomNumber per service and string):",
+    comment(`${HOURLY_QUERY};`),
+    "-- Count logs by random string:",
+    comment(`${EXAMPLE_QUERIES.countByString};`),
+    "-- Rows with a given random number:",
+    comment(`${EXAMPLE_QUERIES.rowsWithNumber(42)};`),
+    "-- Logs per minute:",
+    comment(`${EXAMPLE_QUERIES.perMinute};`),
+    "-- HyperDX search `random_number:42 random_string:gamma` becomes:",
+    comment(`SELECT count() FROM ${LOGS} WHERE (random_number = CAST('42', 'Float64')) AND (random_string ILIKE '%gamma%');`),
+    "",
+  ].join("\n");
+}

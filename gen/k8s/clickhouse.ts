@@ -1,0 +1,108 @@
+// ClickHouse: StatefulSet with a data volume, its generated server config, users
+// and schema (applied by the server's startup_scripts before it serves), and Services.
+import type { StatefulSet } from "kubernetes-types/apps/v1.js";
+import type { ConfigMap, Service } from "kubernetes-types/core/v1.js";
+import { serverConfigXml, startupScriptsXml, usersXml } from "../clickhouse/config.ts";
+import { initSql } from "../clickhouse/ddl.ts";
+import type { Model } from "../model/model.ts";
+import { SECRET_KEYS } from "../model/names.ts";
+import {
+  containerPorts,
+  containerSecurity,
+  httpProbe,
+  image,
+  labels,
+  meta,
+  podSecurity,
+  secretEnv,
+  selectorLabels,
+  services,
+} from "./common.ts";
+
+export const CLICKHOUSE_CONFIG_DIR = "/etc/clickhouse-server";
+export const CLICKHOUSE_DATA_DIR = "/var/lib/clickhouse";
+
+export function clickhouseConfigMaps(model: Model): ConfigMap[] {
+  return [
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta("clickhouse", "clickhouse-config"),
+      data: { "config.xml": serverConfigXml(model), "users.xml": usersXml(model) },
+    },
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta("clickhouse", "clickhouse-init"),
+      // init.xml is what the server runs; init.sql is the same schema for people and tools.
+      data: { "init.xml": startupScriptsXml(model), "init.sql": initSql(model) },
+    },
+  ];
+}
+
+export function clickhouseStatefulSet(model: Model): StatefulSet {
+  return {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: meta("clickhouse"),
+    spec: {
+      serviceName: "clickhouse",
+      replicas: 1,
+      selector: { matchLabels: selectorLabels("clickhouse") },
+      template: {
+        metadata: { labels: labels("clickhouse") },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: podSecurity(10001),
+          terminationGracePeriodSeconds: 60,
+          containers: [
+            {
+              name: "clickhouse",
+              ...image(model, "clickhouse"),
+              command: ["/bin/clickhouse", "server", `--config-file=${CLICKHOUSE_CONFIG_DIR}/config.xml`],
+              env: [
+                secretEnv("CLICKHOUSE_DEFAULT_PASSWORD", SECRET_KEYS.defaultPassword),
+                secretEnv("CLICKHOUSE_INGEST_PASSWORD", SECRET_KEYS.ingestPassword),
+              ],
+              ports: containerPorts(model, "clickhouse"),
+              // The schema is applied before the server listens, so /ping answering means ready to ingest.
+              startupProbe: httpProbe("/ping", "http", 2, { failureThreshold: 60 }),
+              livenessProbe: httpProbe("/ping", "http", 10),
+              readinessProbe: httpProbe("/ping", "http", 5),
+              resources: {
+                requests: { cpu: "500m", memory: "1Gi" },
+                limits: { cpu: "2", memory: "2Gi" },
+              },
+              securityContext: containerSecurity(),
+              volumeMounts: [
+                { name: "data", mountPath: CLICKHOUSE_DATA_DIR },
+                { name: "config", mountPath: CLICKHOUSE_CONFIG_DIR, readOnly: true },
+                { name: "tmp", mountPath: "/tmp" },
+              ],
+            },
+          ],
+          volumes: [
+            {
+              name: "config",
+              projected: {
+                sources: [
+                  { configMap: { name: "clickhouse-config" } },
+                  { configMap: { name: "clickhouse-init", items: [{ key: "init.xml", path: "config.d/init.xml" }] } },
+                ],
+              },
+            },
+            { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+          ],
+        },
+      },
+      volumeClaimTemplates: [
+        {
+          metadata: { name: "data", labels: labels("clickhouse") },
+          spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
+        },
+      ],
+    },
+  };
+}
+
+export const clickhouseServices = (model: Model): Service[] => services(model, "clickhouse");

@@ -1,0 +1,97 @@
+// Building blocks shared by the component manifests: labels, security contexts,
+// probes and Services. Values that production manifests always want live here once.
+import type { Container, EnvVar, Probe, SecurityContext, PodSecurityContext } from "kubernetes-types/core/v1.js";
+import type { Service, ServicePort } from "kubernetes-types/core/v1.js";
+import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
+import { imageRef } from "../model/images.ts";
+import type { Model } from "../model/model.ts";
+import { CREDENTIALS_SECRET, NAMESPACE } from "../model/names.ts";
+import { SERVICE_PORTS, type PortName, type ServiceName } from "../model/ports.ts";
+
+/** The label every object of a component carries; selectors use it. */
+export const selectorLabels = (app: ServiceName): Record<string, string> => ({ "app.kubernetes.io/name": app });
+
+export const labels = (app: ServiceName): Record<string, string> => ({
+  ...selectorLabels(app),
+  "app.kubernetes.io/part-of": NAMESPACE,
+  "app.kubernetes.io/managed-by": "otel-demo-gen",
+});
+
+export const meta = (app: ServiceName, name: string = app): ObjectMeta => ({
+  name,
+  namespace: NAMESPACE,
+  labels: labels(app),
+});
+
+/** Non-root, nothing to escalate, read-only root filesystem unless a program cannot. */
+export function containerSecurity(opts: { readOnlyRoot?: boolean; runAsRoot?: boolean } = {}): SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    readOnlyRootFilesystem: opts.readOnlyRoot ?? true,
+    ...(opts.runAsRoot ? { runAsNonRoot: false, runAsUser: 0 } : { runAsNonRoot: true }),
+  };
+}
+
+export function podSecurity(uid: number | null): PodSecurityContext {
+  const base: PodSecurityContext = { seccompProfile: { type: "RuntimeDefault" } };
+  return uid === null ? base : { ...base, runAsUser: uid, runAsGroup: uid, fsGroup: uid, runAsNonRoot: true };
+}
+
+export const httpProbe = (path: string, port: string, periodSeconds: number, extra: Partial<Probe> = {}): Probe => ({
+  httpGet: { path, port },
+  periodSeconds,
+  timeoutSeconds: 2,
+  failureThreshold: 3,
+  ...extra,
+});
+
+export const image = (model: Model, app: ServiceName): Pick<Container, "image" | "imagePullPolicy"> => ({
+  image: imageRef(model.images[app]),
+  // Images are built by Nix and preloaded into the node: never pull.
+  imagePullPolicy: "Never",
+});
+
+export const secretEnv = (name: string, key: string): EnvVar => ({
+  name,
+  valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET, key } },
+});
+
+/** Port names are the ones in ports.json; Kubernetes port names allow at most 15 chars. */
+export function containerPorts<S extends ServiceName>(model: Model, app: S): NonNullable<Container["ports"]> {
+  const ports = model.ports.services[app] as Record<string, number>;
+  return (SERVICE_PORTS[app] as readonly string[]).map((name) => ({
+    name,
+    containerPort: ports[name] as number,
+    protocol: "TCP",
+  }));
+}
+
+function servicePorts<S extends ServiceName>(model: Model, app: S, names: readonly string[]): ServicePort[] {
+  const ports = model.ports.services[app] as Record<string, number>;
+  return names.map((name) => ({ name, port: ports[name] as number, targetPort: name, protocol: "TCP" }));
+}
+
+/**
+ * The in-cluster Service of a component (ClusterIP, every port), and, when ports.json
+ * forwards some of its ports to the host, a LoadBalancer Service with exactly those ports:
+ * k3s' ServiceLB binds a LoadBalancer Service's ports on the node, which is where the VM's
+ * port forwards arrive. On clusters without a load balancer it just stays pending.
+ */
+export function services<S extends ServiceName>(model: Model, app: S, names: readonly PortName<S>[] = SERVICE_PORTS[app]): Service[] {
+  const internal: Service = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: meta(app),
+    spec: { type: "ClusterIP", selector: selectorLabels(app), ports: servicePorts(model, app, names) },
+  };
+  const forwarded = names.filter((name) => model.ports.vm.forwards.some((f) => f.to === `${app}.${name}`));
+  if (forwarded.length === 0) return [internal];
+  const node: Service = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: meta(app, `${app}-node`),
+    spec: { type: "LoadBalancer", selector: selectorLabels(app), ports: servicePorts(model, app, forwarded) },
+  };
+  return [internal, node];
+}

@@ -1,0 +1,50 @@
+// loggen: the Deployment whose logs the pipeline carries (design 9.2, Appendix B).
+import type { Deployment } from "kubernetes-types/apps/v1.js";
+import type { Model } from "../model/model.ts";
+import { containerPorts, containerSecurity, httpProbe, image, labels, meta, podSecurity, selectorLabels } from "./common.ts";
+
+/** Appendix B's defaults, passed as env so `kubectl edit` can change them. */
+export const LOGGEN_ENV = {
+  LOGGEN_MAX_NUMBER: "100",
+  LOGGEN_NUM_STRINGS: "10",
+  LOGGEN_SLEEP_DURATION: "5s",
+} as const;
+
+export function loggenDeployment(model: Model): Deployment {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: meta("loggen"),
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: selectorLabels("loggen") },
+      template: {
+        metadata: { labels: labels("loggen") },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: podSecurity(65532),
+          terminationGracePeriodSeconds: 30,
+          containers: [
+            {
+              name: "loggen",
+              ...image(model, "loggen"),
+              command: ["/bin/loggen"],
+              env: [
+                ...Object.entries(LOGGEN_ENV).map(([name, value]) => ({ name, value })),
+                { name: "LOGGEN_HEALTH_PORT", value: String(model.ports.services.loggen.health) },
+              ],
+              ports: containerPorts(model, "loggen"),
+              livenessProbe: httpProbe("/health", "health", 10, { initialDelaySeconds: 5 }),
+              readinessProbe: httpProbe("/ready", "health", 5, { initialDelaySeconds: 2 }),
+              resources: {
+                requests: { cpu: "10m", memory: "32Mi" },
+                limits: { cpu: "100m", memory: "64Mi" },
+              },
+              securityContext: containerSecurity(),
+            },
+          ],
+        },
+      },
+    },
+  };
+}

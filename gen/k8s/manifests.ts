@@ -1,0 +1,37 @@
+// All Kubernetes objects, grouped into one file per component.
+import type { Model } from "../model/model.ts";
+import { clickhouseConfigMaps, clickhouseServices, clickhouseStatefulSet } from "./clickhouse.ts";
+import { fluentbitConfigMap, fluentbitDaemonSet, fluentbitRbac, fluentbitServices } from "./fluentbit.ts";
+import { hyperdxConfigMap, hyperdxDeployment, hyperdxServices } from "./hyperdx.ts";
+import { loggenDeployment } from "./loggen.ts";
+import { namespace } from "./namespace.ts";
+
+/** A Kubernetes object as the writer sees it: only apiVersion and kind are needed. */
+export interface K8sObject {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+}
+
+/** Files outside the generator that manifests embed (read by gen/main.ts). */
+export interface ManifestInputs {
+  readonly transformLua: string;
+}
+
+export function manifests(model: Model, inputs: ManifestInputs): Record<string, K8sObject[]> {
+  return {
+    "namespace.yaml": [namespace()],
+    "loggen.yaml": [loggenDeployment(model)],
+    "fluentbit.yaml": [
+      ...fluentbitRbac(),
+      fluentbitConfigMap(model, inputs.transformLua),
+      fluentbitDaemonSet(model),
+      ...fluentbitServices(model),
+    ],
+    "clickhouse.yaml": [...clickhouseConfigMaps(model), clickhouseStatefulSet(model), ...clickhouseServices(model)],
+    "hyperdx.yaml": [hyperdxConfigMap(model), hyperdxDeployment(model), ...hyperdxServices(model)],
+  };
+}
+
+export function kustomization(files: readonly string[]): K8sObject & { resources: string[] } {
+  return { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: [...files] };
+}
