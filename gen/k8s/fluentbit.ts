@@ -3,7 +3,7 @@
 import type { DaemonSet } from "kubernetes-types/apps/v1.js";
 import type { ConfigMap, Service, ServiceAccount } from "kubernetes-types/core/v1.js";
 import type { ClusterRole, ClusterRoleBinding } from "kubernetes-types/rbac/v1.js";
-import { fluentBitConfig } from "../fluentbit/config.ts";
+import { CONFIG_DIR, CONFIG_FILE, fluentBitConfig, INGEST_PASSWORD_ENV, STATE_DIR } from "../fluentbit/config.ts";
 import type { Model } from "../model/model.ts";
 import { NAMESPACE, SECRET_KEYS } from "../model/names.ts";
 import {
@@ -18,10 +18,6 @@ import {
   selectorLabels,
   services,
 } from "./common.ts";
-
-export const FLUENTBIT_CONFIG_DIR = "/fluent-bit/etc";
-/** Tail positions and filesystem buffers survive pod restarts here: no line is read twice or lost. */
-export const FLUENTBIT_STATE_DIR = "/var/lib/fluent-bit";
 
 export function fluentbitConfigMap(model: Model, transformLua: string): ConfigMap {
   return {
@@ -74,11 +70,8 @@ export function fluentbitDaemonSet(model: Model): DaemonSet {
               name: "fluentbit",
               ...image(model, "fluentbit"),
               command: ["/bin/fluent-bit"],
-              args: ["-c", `${FLUENTBIT_CONFIG_DIR}/fluent-bit.yaml`],
-              env: [
-                secretEnv("CLICKHOUSE_INGEST_PASSWORD", SECRET_KEYS.ingestPassword),
-                { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
-              ],
+              args: ["-c", CONFIG_FILE],
+              env: [secretEnv(INGEST_PASSWORD_ENV, SECRET_KEYS.ingestPassword)],
               ports: containerPorts(model, "fluentbit"),
               // "/" answers whenever the process serves; /api/v1/health turns unhealthy on output errors.
               livenessProbe: httpProbe("/", "http", 10, { initialDelaySeconds: 5 }),
@@ -92,15 +85,16 @@ export function fluentbitDaemonSet(model: Model): DaemonSet {
                 { name: "varlog", mountPath: "/var/log", readOnly: true },
                 // Docker-runtime nodes keep the log files here (/var/log/containers links to them).
                 { name: "dockercontainers", mountPath: "/var/lib/docker/containers", readOnly: true },
-                { name: "state", mountPath: FLUENTBIT_STATE_DIR },
-                { name: "config", mountPath: FLUENTBIT_CONFIG_DIR, readOnly: true },
+                // Tail positions and filesystem buffers survive pod restarts: nothing read twice or lost.
+                { name: "state", mountPath: STATE_DIR },
+                { name: "config", mountPath: CONFIG_DIR, readOnly: true },
               ],
             },
           ],
           volumes: [
             { name: "varlog", hostPath: { path: "/var/log", type: "Directory" } },
             { name: "dockercontainers", hostPath: { path: "/var/lib/docker/containers", type: "DirectoryOrCreate" } },
-            { name: "state", hostPath: { path: FLUENTBIT_STATE_DIR, type: "DirectoryOrCreate" } },
+            { name: "state", hostPath: { path: STATE_DIR, type: "DirectoryOrCreate" } },
             { name: "config", configMap: { name: "fluentbit-config" } },
           ],
         },
