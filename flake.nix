@@ -1,0 +1,123 @@
+{
+  description = "OpenTelemetry logs pipeline (loggen -> FluentBit -> ClickHouse -> HyperDX) on k3s in a MicroVM";
+
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.05";
+    microvm = {
+      url = "github:astro/microvm.nix";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+  };
+
+  outputs =
+    {
+      self,
+      nixpkgs,
+      microvm,
+    }:
+    let
+      systems = [
+        "x86_64-linux"
+        "aarch64-linux"
+      ];
+      forAllSystems = nixpkgs.lib.genAttrs systems;
+      pkgsFor = system: nixpkgs.legacyPackages.${system};
+
+      # Everything built from this repository for one system.
+      build =
+        system:
+        let
+          pkgs = pkgsFor system;
+          src = nixpkgs.lib.cleanSource ./.;
+          generated = pkgs.callPackage ./nix/generated.nix { inherit src; };
+          loggen = pkgs.callPackage ./nix/loggen.nix { };
+          # The real HyperDX build lands in nix/hyperdx/; until then a page says so.
+          hyperdx =
+            if builtins.pathExists ./nix/hyperdx/default.nix then
+              pkgs.callPackage ./nix/hyperdx { }
+            else
+              pkgs.callPackage ./nix/hyperdx-pending.nix { };
+          images = pkgs.callPackage ./nix/images.nix { inherit loggen hyperdx; };
+          k3sNode = import ./nix/k3s-node.nix { inherit images generated; };
+        in
+        {
+          inherit
+            pkgs
+            src
+            generated
+            loggen
+            images
+            k3sNode
+            ;
+        };
+
+      vmFor =
+        system:
+        nixpkgs.lib.nixosSystem {
+          inherit system;
+          modules = [
+            microvm.nixosModules.microvm
+            (build system).k3sNode
+            ./nix/microvm.nix
+          ];
+        };
+    in
+    {
+      nixosConfigurations = nixpkgs.lib.listToAttrs (
+        map (system: {
+          name = "otel-demo-${system}";
+          value = vmFor system;
+        }) systems
+      );
+
+      packages = forAllSystems (
+        system:
+        let
+          b = build system;
+        in
+        nixpkgs.lib.mapAttrs' (name: image: nixpkgs.lib.nameValuePair "${name}-image" image) b.images
+        // {
+          inherit (b) generated loggen;
+          all-images = b.pkgs.linkFarm "all-images" (
+            nixpkgs.lib.mapAttrsToList (name: path: {
+              name = "${name}.tar.gz";
+              inherit path;
+            }) b.images
+          );
+          microvm = self.nixosConfigurations."otel-demo-${system}".config.microvm.declaredRunner;
+          default = self.packages.${system}.microvm;
+        }
+      );
+
+      apps = forAllSystems (
+        system:
+        import ./nix/apps.nix {
+          inherit (nixpkgs) lib;
+          pkgs = pkgsFor system;
+          runner = self.packages.${system}.microvm;
+          inherit ((build system)) images;
+        }
+      );
+
+      checks = forAllSystems (
+        system:
+        let
+          b = build system;
+        in
+        import ./nix/checks.nix {
+          inherit (nixpkgs) lib;
+          inherit (b) pkgs src generated;
+          vmTest = import ./nix/vm-test.nix {
+            inherit (b.pkgs) testers;
+            inherit (b) k3sNode;
+          };
+        }
+      );
+
+      devShells = forAllSystems (system: {
+        default = import ./nix/devshell.nix { pkgs = pkgsFor system; };
+      });
+
+      formatter = forAllSystems (system: (pkgsFor system).nixfmt-rfc-style);
+    };
+}

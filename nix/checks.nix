@@ -1,0 +1,107 @@
+# `nix flake check`: everything but vm-test runs in the build sandbox without KVM.
+# Binaries only Nix provides (fluent-bit, a ClickHouse server, luajit) are on PATH,
+# and also named by FLUENT_BIT, CLICKHOUSE and LUAJIT for tests that prefer a variable.
+{
+  lib,
+  pkgs,
+  src,
+  generated,
+  vmTest,
+}:
+let
+  inherit (pkgs) importNpmLock;
+  package = lib.importJSON ../package.json;
+
+  engines = [
+    pkgs.luajit
+    pkgs.fluent-bit
+    pkgs.clickhouse
+  ];
+  engineEnv = {
+    LUAJIT = "${pkgs.luajit}/bin/luajit";
+    FLUENT_BIT = lib.getExe pkgs.fluent-bit;
+    CLICKHOUSE = "${pkgs.clickhouse}/bin/clickhouse";
+  };
+
+  # loggen/ has its own lockfile; `npm test` type-checks and builds it too.
+  loggenModules = importNpmLock.buildNodeModules {
+    npmRoot = ../loggen;
+    inherit (pkgs) nodejs;
+  };
+
+  # A check that runs `script` in a copy of the repository with node_modules installed
+  # from the root lockfile (importNpmLock: no network, no npmDepsHash).
+  npmCheck =
+    name: script:
+    pkgs.buildNpmPackage {
+      pname = "check-${name}";
+      inherit (package) version;
+      inherit src;
+      npmDeps = importNpmLock {
+        inherit package;
+        packageLock = lib.importJSON ../package-lock.json;
+      };
+      npmConfigHook = importNpmLock.npmConfigHook;
+      # The root `postinstall` would install loggen/ from the network.
+      npmRebuildFlags = [ "--ignore-scripts" ];
+      nativeBuildInputs = engines;
+      env = engineEnv;
+      buildPhase = ''
+        runHook preBuild
+        ln -s ${loggenModules}/node_modules loggen/node_modules
+        ${script}
+        runHook postBuild
+      '';
+      installPhase = ''
+        runHook preInstall
+        touch $out
+        runHook postInstall
+      '';
+    };
+in
+{
+  # The committed generated files equal a fresh generation from this source.
+  generated-up-to-date = pkgs.runCommand "check-generated-up-to-date" { } ''
+    for dir in k8s.generated sql; do
+      diff -ru ${src}/$dir ${generated}/$dir
+    done
+    touch $out
+  '';
+
+  # Lua transform tests on LuaJIT.
+  lua = npmCheck "lua" "node --import tsx --test lua/test/*.test.ts";
+
+  # The local pipeline: real fluent-bit and a real ClickHouse server on loopback.
+  pipeline = npmCheck "pipeline" "node --import tsx --test checks/pipeline.test.ts";
+
+  # The generated FluentBit config (from its ConfigMap) passes `fluent-bit --dry-run`,
+  # which checks plugin properties and compiles the Lua script.
+  fluent-bit-dry-run =
+    pkgs.runCommand "check-fluent-bit-dry-run"
+      {
+        nativeBuildInputs = [
+          pkgs.fluent-bit
+          pkgs.yq-go
+        ];
+        CLICKHOUSE_INGEST_PASSWORD = "dry-run";
+        NODE_NAME = "dry-run";
+      }
+      ''
+        mkdir etc state
+        cm='select(.kind == "ConfigMap" and .data["fluent-bit.yaml"] != null)'
+        yq "$cm | .data[\"fluent-bit.yaml\"]" ${generated}/k8s.generated/fluentbit.yaml \
+          | sed -e "s|/fluent-bit/etc/|$PWD/etc/|g" -e "s|/var/lib/fluent-bit|$PWD/state|g" >etc/fluent-bit.yaml
+        yq "$cm | .data[\"transform.lua\"]" ${generated}/k8s.generated/fluentbit.yaml >etc/transform.lua
+        test -s etc/fluent-bit.yaml && test -s etc/transform.lua
+        fluent-bit --dry-run -c etc/fluent-bit.yaml
+        touch $out
+      '';
+
+  # Needs KVM: the k3s node boots and the whole pipeline runs.
+  vm-test = vmTest;
+}
+// lib.optionalAttrs (pkgs.stdenv.hostPlatform.system == "x86_64-linux") {
+  # The whole npm suite (typecheck, loggen build, drift, every *.test.ts with engines on
+  # PATH). x86_64 only: the root lockfile holds chDB's native library for linux-x64 only.
+  npm-test = npmCheck "npm-test" "npm test";
+}

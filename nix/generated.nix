@@ -1,0 +1,42 @@
+# The generator run as a derivation: `npm run gen --out $out` on the repository's
+# sources. Its output (k8s.generated/, sql/) is what the VM, the images and the
+# checks consume; the drift check compares it with the committed copy.
+{
+  lib,
+  buildNpmPackage,
+  importNpmLock,
+  nodejs,
+  src,
+}:
+let
+  package = lib.importJSON ../package.json;
+in
+buildNpmPackage {
+  pname = "${package.name}-generated";
+  inherit (package) version;
+  inherit src nodejs;
+
+  # The root lockfile keeps `resolved` URLs and integrity hashes (.npmrc), which is
+  # all importNpmLock needs.
+  npmDeps = importNpmLock {
+    inherit package;
+    packageLock = lib.importJSON ../package-lock.json;
+  };
+  npmConfigHook = importNpmLock.npmConfigHook;
+  # The root `postinstall` installs loggen/ from the network; no package needs its
+  # install script for the generator (tsx's esbuild ships its binary in a package).
+  npmRebuildFlags = [ "--ignore-scripts" ];
+
+  # Our own phases replace buildNpmPackage's npm build and npm install hooks.
+
+  buildPhase = ''
+    runHook preBuild
+    mkdir -p $out
+    npm run gen -- --out $out
+    runHook postBuild
+  '';
+  installPhase = ''
+    runHook preInstall
+    runHook postInstall
+  '';
+}

@@ -1,0 +1,61 @@
+# NixOS VM test (needs KVM): the MicroVM's k3s node module without the microvm.nix
+# parts, asserting that the whole pipeline runs offline.
+{
+  testers,
+  k3sNode,
+}:
+let
+  ports = import ./ports.nix { };
+  names = import ./names.nix { };
+  svc = ports.ports.services;
+in
+testers.runNixOSTest {
+  name = "otel-demo-k3s";
+
+  nodes.machine = {
+    imports = [ k3sNode ];
+    virtualisation = {
+      memorySize = 8192;
+      cores = 4;
+      diskSize = 20480;
+    };
+  };
+
+  testScript = ''
+    start_all()
+    machine.wait_for_unit("k3s.service")
+    machine.wait_until_succeeds("k3s kubectl get nodes | grep -w Ready", timeout=600)
+
+    with subtest("every pod is Ready"):
+        machine.wait_until_succeeds("k3s kubectl -n ${names.namespace} get pods -o name | grep -q .", timeout=900)
+        machine.wait_until_succeeds(
+            "k3s kubectl wait --for=condition=Ready pods --all --all-namespaces"
+            " --field-selector=status.phase!=Succeeded --timeout=30s",
+            timeout=1800,
+        )
+
+    node_ip = machine.succeed(
+        "k3s kubectl get nodes -o json | jq -r"
+        " '.items[0].status.addresses[] | select(.type == \"InternalIP\") | .address'"
+    ).strip()
+
+    with subtest("rows with at least 5 distinct RandomString values reach ${names.logsTable}"):
+        machine.wait_until_succeeds(
+            "pw=$(k3s kubectl -n ${names.namespace} get secret ${names.credentialsSecret} -o json"
+            " | jq -r '.data[\"${names.defaultPasswordKey}\"]' | base64 -d)"
+            f" && n=$(curl -sf -u \"default:$pw\" http://{node_ip}:${toString svc.clickhouse.http}/"
+            " --data-binary 'SELECT uniqExact(RandomString) FROM ${names.database}.${names.logsTable}')"
+            " && test \"$n\" -ge 5",
+            timeout=600,
+        )
+
+    with subtest("the HyperDX page is served"):
+        machine.succeed(f"curl -sf http://{node_ip}:${toString svc.hyperdx.ui}/ | grep -qi hyperdx")
+
+    with subtest("FluentBit dropped no records"):
+        metrics = machine.succeed(f"curl -sf http://{node_ip}:${toString svc.fluentbit.http}/api/v2/metrics/prometheus")
+        dropped = [l for l in metrics.splitlines() if l.startswith("fluentbit_output_dropped_records_total")]
+        assert dropped, "FluentBit reports no fluentbit_output_dropped_records_total"
+        assert all(float(l.split()[-1]) == 0 for l in dropped), "\n".join(dropped)
+  '';
+}
