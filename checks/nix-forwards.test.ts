@@ -100,6 +100,7 @@ test("nix/names.nix reads the same names as gen/model/names.ts", { skip }, () =>
     database: names.DATABASE,
     logsTable: names.LOGS_TABLE,
     readerUser: names.READER_USER,
+    readerPassword: names.READER_PASSWORD,
     credentialsSecret: names.CREDENTIALS_SECRET,
     defaultPasswordKey: names.SECRET_KEYS.defaultPassword,
     ingestPasswordKey: names.SECRET_KEYS.ingestPassword,

@@ -29,11 +29,11 @@ let
     text = ''
       if [ "$#" -ne 1 ]; then
         echo "usage: nix run .#query -- \"SELECT RandomString, count() FROM ${names.logsTable} GROUP BY 1\"" >&2
-        echo "  user: \$CLICKHOUSE_USER (default ${names.readerUser}), password: \$CLICKHOUSE_PASSWORD" >&2
+        echo "  user: \$CLICKHOUSE_USER (default: the read-only ${names.readerUser}), password: \$CLICKHOUSE_PASSWORD" >&2
         exit 2
       fi
       curl --silent --show-error --fail-with-body \
-        --user "''${CLICKHOUSE_USER:-${names.readerUser}}:''${CLICKHOUSE_PASSWORD:-}" \
+        --user "''${CLICKHOUSE_USER:-${names.readerUser}}:''${CLICKHOUSE_PASSWORD:-${names.readerPassword}}" \
         --data-binary "$1" \
         "${clickhouseUrl}?database=${names.database}&default_format=PrettyCompact"
     '';

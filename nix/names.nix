@@ -27,6 +27,7 @@ in
   database = need consts "DATABASE";
   logsTable = need consts "LOGS_TABLE";
   readerUser = need consts "READER_USER";
+  readerPassword = need consts "READER_PASSWORD";
   credentialsSecret = need consts "CREDENTIALS_SECRET";
   defaultPasswordKey = need secretKeys "defaultPassword";
   ingestPasswordKey = need secretKeys "ingestPassword";

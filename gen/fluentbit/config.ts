@@ -6,7 +6,7 @@
 // plugins/out_http/http.c, src/flb_config.c, src/flb_output.c.
 import { stringify } from "yaml";
 import type { Model } from "../model/model.ts";
-import { DATABASE, INGEST_USER, LOGS_TABLE, NAMESPACE } from "../model/names.ts";
+import { DATABASE, INGEST_USER, LOGS_TABLE, NAMESPACE, PASSWORD_ENV } from "../model/names.ts";
 
 /** Where the DaemonSet mounts the config and the transform (one ConfigMap). */
 export const CONFIG_DIR = "/fluent-bit/etc";
@@ -19,7 +19,7 @@ export const STATE_DIR = "/var/lib/fluent-bit";
 /** The loggen Deployment's pods are loggen-<hash>-<id>; files are <pod>_<namespace>_<container>-<id>.log. */
 export const LOG_GLOB = "/var/log/containers/loggen-*.log";
 /** Env var (from the Secret) holding the ingest user's password; FluentBit expands ${...}. */
-export const INGEST_PASSWORD_ENV = "CLICKHOUSE_INGEST_PASSWORD";
+export const INGEST_PASSWORD_ENV = PASSWORD_ENV.ingest;
 /** Cluster DNS name of the ClickHouse Service. */
 export const CLICKHOUSE_HOST = `clickhouse.${NAMESPACE}.svc.cluster.local`;
 

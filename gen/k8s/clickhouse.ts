@@ -5,7 +5,7 @@ import type { ConfigMap, Service } from "kubernetes-types/core/v1.js";
 import { serverConfigXml, startupScriptsXml, usersXml } from "../clickhouse/config.ts";
 import { initSql } from "../clickhouse/ddl.ts";
 import type { Model } from "../model/model.ts";
-import { SECRET_KEYS } from "../model/names.ts";
+import { PASSWORD_ENV, SECRET_KEYS } from "../model/names.ts";
 import {
   containerPorts,
   containerSecurity,
@@ -61,8 +61,8 @@ export function clickhouseStatefulSet(model: Model): StatefulSet {
               ...image(model, "clickhouse"),
               command: ["/bin/clickhouse", "server", `--config-file=${CLICKHOUSE_CONFIG_DIR}/config.xml`],
               env: [
-                secretEnv("CLICKHOUSE_DEFAULT_PASSWORD", SECRET_KEYS.defaultPassword),
-                secretEnv("CLICKHOUSE_INGEST_PASSWORD", SECRET_KEYS.ingestPassword),
+                secretEnv(PASSWORD_ENV.default, SECRET_KEYS.defaultPassword),
+                secretEnv(PASSWORD_ENV.ingest, SECRET_KEYS.ingestPassword),
               ],
               ports: containerPorts(model, "clickhouse"),
               // The schema is applied before the server listens, so /ping answering means ready to ingest.

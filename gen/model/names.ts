@@ -17,6 +17,21 @@ export const READER_USER = "hyperdx";
  * the README's `kubectl create secret` line does.
  */
 export const CREDENTIALS_SECRET = "clickhouse-credentials";
+/** Env vars that carry those passwords into the ClickHouse and FluentBit containers. */
+export const PASSWORD_ENV = {
+  default: "CLICKHOUSE_DEFAULT_PASSWORD",
+  ingest: "CLICKHOUSE_INGEST_PASSWORD",
+} as const;
+
+/**
+ * The read-only user's password. Not a secret, on purpose: browser-only HyperDX sends it
+ * from the page (its default connection is compiled into the JS), so anyone who can load
+ * HyperDX can read it. What protects the data: this user may only SELECT from the logs
+ * database, ClickHouse's HTTP port is forwarded to the host's 127.0.0.1 only, and browsers
+ * on other origins cannot read the answers (CORS, gen/clickhouse/config.ts).
+ */
+export const READER_PASSWORD = "hyperdx-read-only";
+
 export const SECRET_KEYS = {
   defaultPassword: "default-password",
   ingestPassword: "ingest-password",

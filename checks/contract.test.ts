@@ -1,0 +1,265 @@
+// Contract test: loggen's real output -> container log lines -> what FluentBit's tail
+// (cri parser) and kubernetes filter (merge_log) make of them -> lua/transform.lua on
+// LuaJIT (through lua/test/harness.lua, which applies FluentBit's Lua<->msgpack rules)
+// -> INSERT into the generated otel_logs with FluentBit's own INSERT statement, on the
+// real ClickHouse engine: chDB, or `clickhouse local` when CLICKHOUSE_LOCAL (a path to the
+// clickhouse binary) is set, as under Nix.
+//
+// It fails when the transform emits a key the table does not have (the INSERT uses
+// input_format_skip_unknown_fields = 0), when a row is lost anywhere, and when any value
+// differs from what loggen wrote. CONTRACT_TRANSFORM=<file> runs another transform.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { Session } from "chdb";
+import { loadModel } from "../gen/model/model.ts";
+import { ddlStatements, EXAMPLE_QUERIES, HOURLY_QUERY, LOGS } from "../gen/clickhouse/ddl.ts";
+import { insertQuery } from "../gen/fluentbit/config.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const TICKS = 300;
+const TRANSFORM = process.env["CONTRACT_TRANSFORM"] ?? join(ROOT, "lua/transform.lua");
+const HARNESS = join(ROOT, "lua/test/harness.lua");
+
+// The pod the lines come from, as the kubernetes filter reports it.
+const POD = {
+  pod_name: "loggen-6f8b9c7d5-x7k2p",
+  namespace_name: "otel-demo",
+  pod_id: "3b1f0c2e-9a4d-4c7e-8f21-5d6a7b8c9d00",
+  labels: { app: "loggen", "pod-template-hash": "6f8b9c7d5" },
+  host: "otel-demo",
+  container_name: "loggen",
+  docker_id: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+  container_image: "otel-demo/loggen:0.1.0",
+};
+const LEVELS: ReadonlyArray<readonly [number, string, number]> = [
+  [10, "TRACE", 1],
+  [20, "DEBUG", 5],
+  [30, "INFO", 9],
+  [40, "WARN", 13],
+  [50, "ERROR", 17],
+  [60, "FATAL", 21],
+];
+
+/** What the contract test needs from ClickHouse: run SQL, insert JSON lines. */
+interface Engine {
+  query(sql: string): string;
+  insert(statement: string, body: string): void;
+  close(): void;
+}
+
+function chdbEngine(): Engine {
+  const s = new Session();
+  return {
+    query: (sql) => s.query(sql, "TSV").replace(/\n$/, ""),
+    insert: (statement, body) => void s.query(`${statement}\n${body}`),
+    close: () => s.close(),
+  };
+}
+
+function clickhouseLocalEngine(bin: string): Engine {
+  const dir = mkdtempSync(join(tmpdir(), "contract-ch-"));
+  const run = (sql: string, input?: string): string => {
+    const r = spawnSync(bin, ["local", "--path", dir, "--format", "TSV", "--query", sql], { input: input ?? "", encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`clickhouse local failed (${r.status}): ${r.stderr}`);
+    return r.stdout.replace(/\n$/, "");
+  };
+  return { query: (sql) => run(sql), insert: (statement, body) => void run(statement, body), close: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr !== null ? ok(addr.port) : fail(new Error("no port"))));
+    });
+  });
+}
+
+/** Runs the real loggen for `ticks` ticks and returns its stdout lines. */
+async function runLoggen(ticks: number): Promise<string[]> {
+  const dist = join(ROOT, "loggen/dist/main.js");
+  const entry = existsSync(dist) ? [dist] : ["--import", "tsx", join(ROOT, "loggen/src/main.ts")];
+  const args = [...entry, "--sleep-duration", "10ms", "--max-lines", String(ticks), "--health-port", String(await freePort())];
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 0, `loggen exited ${r.status}: ${r.stderr}`);
+  return r.stdout.split("\n").filter((l) => l !== "");
+}
+
+/** One container log line as the CRI runtime writes it; `ns` is the runtime's receive time. */
+function criLine(ns: bigint, line: string): string {
+  const d = new Date(Number(ns / 1_000_000n)).toISOString().slice(0, 19);
+  return `${d}.${String(ns % 1_000_000_000n).padStart(9, "0")}Z stdout F ${line}`;
+}
+
+interface Case {
+  tag: string;
+  ts: { sec: number; nsec: number };
+  record: Record<string, unknown>;
+}
+
+/**
+ * FluentBit's built-in `cri` multiline parser (regex
+ * ^(?<time>.+?) (?<stream>stdout|stderr) (?<_p>F|P) (?<log>.*)$, time as the record time)
+ * then the kubernetes filter with merge_log on, keep_log off: a JSON object in `log`
+ * is merged into the record and `log` removed; otherwise `log` stays; `kubernetes` is added.
+ */
+function fluentBitRecord(cri: string): Case {
+  const m = /^(.+?) (stdout|stderr) (F|P) (.*)$/.exec(cri);
+  assert.ok(m, `not a CRI line: ${cri}`);
+  const [, time = "", stream = "", p = "", log = ""] = m;
+  const t = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d{9})Z$/.exec(time);
+  assert.ok(t);
+  const sec = Date.parse(`${t[1]}Z`) / 1000;
+  let merged: Record<string, unknown> = { log };
+  try {
+    const parsed: unknown = JSON.parse(log);
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) merged = parsed as Record<string, unknown>;
+  } catch {
+    // not JSON: the kubernetes filter keeps `log` as it is
+  }
+  return {
+    tag: `kube.var.log.containers.${POD.pod_name}_${POD.namespace_name}_${POD.container_name}-${POD.docker_id}.log`,
+    ts: { sec, nsec: Number(t[2]) },
+    record: { stream, _p: p, ...merged, kubernetes: POD },
+  };
+}
+
+/** lua/transform.lua under LuaJIT, each case as FluentBit would call it; returns the JSON rows it would send. */
+function transform(cases: Case[]): string[] {
+  const r = spawnSync("luajit", [HARNESS, TRANSFORM], { input: cases.map((c) => JSON.stringify(c)).join("\n") + "\n", encoding: "utf8" });
+  assert.equal(r.status, 0, `luajit harness failed: ${r.stderr}`);
+  const out = r.stdout.split("\n").filter((l) => l !== "");
+  assert.equal(out.length, cases.length, "the harness must answer every case");
+  return out.map((l, i) => {
+    const tab = l.indexOf("\t");
+    const code = l.slice(0, tab);
+    // 1/2: FluentBit forwards the returned record; -1 drops it; 0 forwards the original.
+    assert.ok(code === "1" || code === "2", `case ${i} (${JSON.stringify(cases[i]?.record)}): the transform answered ${l}`);
+    return l.slice(tab + 1);
+  });
+}
+
+const HAVE_LUAJIT = spawnSync("luajit", ["-v"]).status === 0;
+const HAVE_HARNESS = existsSync(HARNESS) && existsSync(TRANSFORM);
+
+describe("contract: loggen -> CRI log -> FluentBit record -> transform.lua -> otel_logs", { skip: !HAVE_LUAJIT || !HAVE_HARNESS }, () => {
+  let engine: Engine;
+  /** The pino lines in the order they were written, with the runtime time each got. */
+  let sent: { ns: bigint; line: string; pino: Record<string, unknown> | undefined }[];
+  let ticks: Record<string, unknown>[];
+
+  before(async () => {
+    const bin = process.env["CLICKHOUSE_LOCAL"];
+    engine = bin !== undefined && bin !== "" ? clickhouseLocalEngine(bin) : chdbEngine();
+    for (const stmt of ddlStatements(loadModel(ROOT))) engine.query(stmt);
+
+    const lines = await runLoggen(TICKS);
+    // Other things a pino app writes: every level once, and a line that is not JSON.
+    const t0 = Date.now();
+    lines.push(...LEVELS.map(([level], i) => JSON.stringify({ level, time: t0 + i, pid: 7, hostname: POD.pod_name, msg: `level ${level}` })));
+    lines.push("plain text, not JSON");
+    // The runtime stamps each line when it reads it: a little after pino's ms time.
+    sent = lines.map((line, i) => {
+      let pino: Record<string, unknown> | undefined;
+      try {
+        pino = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        pino = undefined;
+      }
+      const ms = typeof pino?.["time"] === "number" ? pino["time"] : t0 + 1000;
+      return { ns: BigInt(ms) * 1_000_000n + 250_000n + BigInt(i), line, pino };
+    });
+    ticks = sent.flatMap((s) => (s.pino?.["msg"] === "tick" ? [s.pino] : []));
+
+    const rows = transform(sent.map((s) => fluentBitRecord(criLine(s.ns, s.line))));
+    engine.insert(insertQuery(), rows.join("\n"));
+  });
+  after(() => engine.close());
+
+  const q = (sql: string): string => engine.query(sql);
+
+  it("stores one row per line loggen wrote, none lost, none extra", () => {
+    assert.equal(ticks.length, TICKS);
+    assert.equal(q(`SELECT count() FROM ${LOGS}`), String(sent.length));
+    assert.equal(q(`SELECT count() FROM ${LOGS} WHERE Body = 'tick'`), String(TICKS));
+  });
+
+  it("keeps Count contiguous from 1 with the tick's number and string", () => {
+    assert.equal(q(`SELECT min(Count), max(Count), uniqExact(Count) FROM ${LOGS} WHERE Body = 'tick'`), `1\t${TICKS}\t${TICKS}`);
+    const stored = q(`SELECT Count, RandomNumber, RandomString FROM ${LOGS} WHERE Body = 'tick' ORDER BY Count`);
+    assert.equal(stored, ticks.map((t) => `${String(t["count"])}\t${String(t["random_number"])}\t${String(t["random_string"])}`).join("\n"));
+  });
+
+  it("stores each line's time to the nanosecond, in UTC, matching pino's millisecond time", () => {
+    const stored = q(`SELECT toUnixTimestamp64Nano(Timestamp) FROM ${LOGS} ORDER BY Timestamp`).split("\n");
+    assert.deepEqual(stored, sent.map((s) => s.ns.toString()).sort());
+    const ms = q(`SELECT toUnixTimestamp64Milli(Timestamp) FROM ${LOGS} WHERE Body = 'tick' ORDER BY Count`).split("\n");
+    assert.deepEqual(ms, ticks.map((t) => String(t["time"])));
+  });
+
+  it("maps pino levels to OTel severities", () => {
+    for (const [level, text, num] of LEVELS) {
+      assert.equal(q(`SELECT SeverityText, SeverityNumber FROM ${LOGS} WHERE Body = 'level ${level}'`), `${text}\t${num}`);
+    }
+    assert.equal(q(`SELECT DISTINCT SeverityText, SeverityNumber FROM ${LOGS} WHERE Body = 'tick'`), "INFO\t9");
+  });
+
+  it("keeps a line that is not JSON as the Body, with the demo columns' defaults", () => {
+    assert.equal(q(`SELECT RandomNumber IS NULL, RandomString, Count FROM ${LOGS} WHERE Body = 'plain text, not JSON'`), "1\t\t0");
+  });
+
+  it("puts the pod's metadata in ResourceAttributes under OTel semantic-convention keys", () => {
+    const attrs = q(`SELECT DISTINCT ServiceName, ResourceAttributes['service.name'], ResourceAttributes['k8s.namespace.name'],
+      ResourceAttributes['k8s.pod.name'], ResourceAttributes['k8s.pod.uid'], ResourceAttributes['k8s.container.name'],
+      ResourceAttributes['k8s.node.name'] FROM ${LOGS}`);
+    assert.equal(attrs, ["loggen", "loggen", POD.namespace_name, POD.pod_name, POD.pod_id, POD.container_name, POD.host].join("\t"));
+    // pino's other fields stay searchable in LogAttributes.
+    assert.equal(q(`SELECT DISTINCT LogAttributes['hostname'] FROM ${LOGS} WHERE Body = 'tick'`), String(ticks[0]?.["hostname"]));
+  });
+
+  it("keeps the hourly materialized view equal to a GROUP BY over the table", () => {
+    const direct = q(`SELECT toStartOfHour(Timestamp) AS Hour, ServiceName, RandomString, count(), avg(RandomNumber), min(RandomNumber), max(RandomNumber)
+      FROM ${LOGS} GROUP BY Hour, ServiceName, RandomString ORDER BY Hour, ServiceName, RandomString`);
+    assert.equal(q(HOURLY_QUERY), direct);
+    assert.ok(direct.split("\n").length >= 2);
+  });
+
+  it("answers the design's example queries with what the input implies", () => {
+    const byString = new Map<string, number>();
+    for (const t of ticks) byString.set(String(t["random_string"]), (byString.get(String(t["random_string"])) ?? 0) + 1);
+    const nonTicks = sent.length - ticks.length; // their RandomString is ''
+    const expected = [...byString.entries(), ["", nonTicks] as [string, number]].sort(([a], [b]) => (a < b ? -1 : 1));
+    assert.equal(q(EXAMPLE_QUERIES.countByString), expected.map(([s, n]) => `${s}\t${n}`).join("\n"));
+
+    const n = Number(ticks[Math.floor(ticks.length / 2)]?.["random_number"]);
+    const withN = ticks.filter((t) => t["random_number"] === n).map((t) => String(t["count"]));
+    assert.deepEqual(q(EXAMPLE_QUERIES.rowsWithNumber(n)).split("\n").map((l) => l.split("\t")[5]), withN);
+
+    const perMinute = new Map<number, number>();
+    for (const s of sent) {
+      const minute = Math.floor(Number(s.ns / 1_000_000n) / 60_000) * 60;
+      perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
+    }
+    const series = q(EXAMPLE_QUERIES.perMinute.replace("toStartOfMinute(Timestamp) AS minute", "toUnixTimestamp(toStartOfMinute(Timestamp)) AS minute"));
+    assert.equal(series, [...perMinute.entries()].sort(([a], [b]) => a - b).map(([m, c]) => `${m}\t${c}`).join("\n"));
+  });
+
+  it("finds the rows a HyperDX search `random_number:N random_string:S` means", () => {
+    const t = ticks[0];
+    assert.ok(t);
+    const expected = ticks.filter((x) => x["random_number"] === t["random_number"] && x["random_string"] === t["random_string"]).length;
+    const where = `(random_number = CAST('${String(t["random_number"])}', 'Float64')) AND (random_string ILIKE '%${String(t["random_string"])}%')`;
+    assert.equal(q(`SELECT count() FROM ${LOGS} WHERE ${where}`), String(expected));
+  });
+});
+
+if (!HAVE_LUAJIT || !HAVE_HARNESS) {
+  console.log(`SKIP: contract test needs luajit on PATH and ${HARNESS} + ${TRANSFORM}`);
+}
