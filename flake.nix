@@ -106,7 +106,7 @@
         in
         import ./nix/checks.nix {
           inherit (nixpkgs) lib;
-          inherit (b) pkgs src generated;
+          inherit (b) pkgs src generated loggen;
           vmTest = import ./nix/vm-test.nix {
             inherit (b.pkgs) testers;
             inherit (b) k3sNode;

@@ -2,7 +2,7 @@
 // (cri parser) and kubernetes filter (merge_log) make of them -> lua/transform.lua on
 // LuaJIT (through lua/test/harness.lua, which applies FluentBit's Lua<->msgpack rules)
 // -> INSERT into the generated otel_logs with FluentBit's own INSERT statement, on the
-// real ClickHouse engine: chDB, or `clickhouse local` when CLICKHOUSE_LOCAL (a path to the
+// real ClickHouse engine: chDB, or `clickhouse local` when CLICKHOUSE (a path to the
 // clickhouse binary) is set, as under Nix.
 //
 // It fails when the transform emits a key the table does not have (the INSERT uses
@@ -19,6 +19,7 @@ import { Session } from "chdb";
 import { loadModel } from "../gen/model/model.ts";
 import { ddlStatements, EXAMPLE_QUERIES, HOURLY_QUERY, LOGS } from "../gen/clickhouse/ddl.ts";
 import { insertQuery } from "../gen/fluentbit/config.ts";
+import { haveLuajit, LUAJIT } from "../lua/test/run-harness.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TICKS = 300;
@@ -133,7 +134,7 @@ function fluentBitRecord(cri: string): Case {
 
 /** lua/transform.lua under LuaJIT, each case as FluentBit would call it; returns the JSON rows it would send. */
 function transform(cases: Case[]): string[] {
-  const r = spawnSync("luajit", [HARNESS, TRANSFORM], { input: cases.map((c) => JSON.stringify(c)).join("\n") + "\n", encoding: "utf8" });
+  const r = spawnSync(LUAJIT, [HARNESS, TRANSFORM], { input: cases.map((c) => JSON.stringify(c)).join("\n") + "\n", encoding: "utf8" });
   assert.equal(r.status, 0, `luajit harness failed: ${r.stderr}`);
   const out = r.stdout.split("\n").filter((l) => l !== "");
   assert.equal(out.length, cases.length, "the harness must answer every case");
@@ -146,7 +147,7 @@ function transform(cases: Case[]): string[] {
   });
 }
 
-const HAVE_LUAJIT = spawnSync("luajit", ["-v"]).status === 0;
+const HAVE_LUAJIT = haveLuajit();
 const HAVE_HARNESS = existsSync(HARNESS) && existsSync(TRANSFORM);
 
 describe("contract: loggen -> CRI log -> FluentBit record -> transform.lua -> otel_logs", { skip: !HAVE_LUAJIT || !HAVE_HARNESS }, () => {
@@ -156,7 +157,7 @@ describe("contract: loggen -> CRI log -> FluentBit record -> transform.lua -> ot
   let ticks: Record<string, unknown>[];
 
   before(async () => {
-    const bin = process.env["CLICKHOUSE_LOCAL"];
+    const bin = process.env["CLICKHOUSE"];
     engine = bin !== undefined && bin !== "" ? clickhouseLocalEngine(bin) : chdbEngine();
     for (const stmt of ddlStatements(loadModel(ROOT))) engine.query(stmt);
 

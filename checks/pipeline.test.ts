@@ -1,7 +1,7 @@
 // The log path with the real binaries: loggen -> CRI log file -> fluent-bit (the generated
 // local config, lua/transform.lua) -> ClickHouse. Every line written must arrive exactly once.
 // ClickHouse: CLICKHOUSE_URL (http://user:password@host:port, schema created here), or a
-// `clickhouse` binary (PATH or CLICKHOUSE_BIN) started on loopback with the generated
+// `clickhouse` binary (PATH or CLICKHOUSE) started on loopback with the generated
 // server config, users and startup scripts. fluent-bit: PATH or FLUENT_BIT.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -38,9 +38,9 @@ function findBinary(nameOrPath: string | undefined): string | undefined {
 
 const fluentBit = findBinary(process.env["FLUENT_BIT"] ?? "fluent-bit");
 const clickhouseUrl = process.env["CLICKHOUSE_URL"];
-const clickhouseBin = clickhouseUrl ? undefined : findBinary(process.env["CLICKHOUSE_BIN"] ?? "clickhouse");
+const clickhouseBin = clickhouseUrl ? undefined : findBinary(process.env["CLICKHOUSE"] ?? "clickhouse");
 const skip = fluentBit !== undefined && (clickhouseUrl !== undefined || clickhouseBin !== undefined) ? false : "fluent-bit or ClickHouse not found";
-if (skip) console.log("SKIP: pipeline test needs fluent-bit (PATH or FLUENT_BIT) and ClickHouse (CLICKHOUSE_URL, or clickhouse on PATH / CLICKHOUSE_BIN)");
+if (skip) console.log("SKIP: pipeline test needs fluent-bit (PATH or FLUENT_BIT) and ClickHouse (CLICKHOUSE_URL, or clickhouse on PATH / CLICKHOUSE)");
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -6,6 +6,7 @@
   pkgs,
   src,
   generated,
+  loggen,
   vmTest,
 }:
 let
@@ -21,6 +22,8 @@ let
     LUAJIT = "${pkgs.luajit}/bin/luajit";
     FLUENT_BIT = lib.getExe pkgs.fluent-bit;
     CLICKHOUSE = "${pkgs.clickhouse}/bin/clickhouse";
+    # The loggen the image runs (checks/pipeline.test.ts starts it with node).
+    LOGGEN = "${loggen}/lib/loggen/${(lib.importJSON ../loggen/package.json).bin.loggen}";
   };
 
   # loggen/ has its own lockfile; `npm test` type-checks and builds it too.
@@ -70,6 +73,9 @@ in
 
   # Lua transform tests on LuaJIT.
   lua = npmCheck "lua" "node --import tsx --test lua/test/*.test.ts";
+
+  # The DDL and the contract test on `clickhouse local` (CLICKHOUSE is set) instead of chDB.
+  contract = npmCheck "contract" "node --import tsx --test checks/contract.test.ts";
 
   # The local pipeline: real fluent-bit and a real ClickHouse server on loopback.
   pipeline = npmCheck "pipeline" "node --import tsx --test checks/pipeline.test.ts";
