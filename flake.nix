@@ -31,12 +31,8 @@
           src = nixpkgs.lib.cleanSource ./.;
           generated = pkgs.callPackage ./nix/generated.nix { inherit src; };
           loggen = pkgs.callPackage ./nix/loggen.nix { };
-          # The real HyperDX build lands in nix/hyperdx/; until then a page says so.
-          hyperdx =
-            if builtins.pathExists ./nix/hyperdx/default.nix then
-              pkgs.callPackage ./nix/hyperdx { }
-            else
-              pkgs.callPackage ./nix/hyperdx-pending.nix { };
+          # HyperDX's static export from its pinned release, behind static-web-server.
+          hyperdx = pkgs.callPackage ./nix/hyperdx { };
           images = pkgs.callPackage ./nix/images.nix { inherit loggen hyperdx; };
           k3sNode = import ./nix/k3s-node.nix { inherit images generated; };
         in
@@ -46,6 +42,7 @@
             src
             generated
             loggen
+            hyperdx
             images
             k3sNode
             ;
@@ -106,7 +103,13 @@
         in
         import ./nix/checks.nix {
           inherit (nixpkgs) lib;
-          inherit (b) pkgs src generated loggen;
+          inherit (b)
+            pkgs
+            src
+            generated
+            loggen
+            hyperdx
+            ;
           vmTest = import ./nix/vm-test.nix {
             inherit (b.pkgs) testers;
             inherit (b) k3sNode;

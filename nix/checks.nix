@@ -7,6 +7,7 @@
   src,
   generated,
   loggen,
+  hyperdx,
   vmTest,
 }:
 let
@@ -34,8 +35,9 @@ let
 
   # A check that runs `script` in a copy of the repository with node_modules installed
   # from the root lockfile (importNpmLock: no network, no npmDepsHash).
-  npmCheck =
-    name: script:
+  npmCheck = name: script: npmCheckWith name { } script;
+  npmCheckWith =
+    name: extraEnv: script:
     pkgs.buildNpmPackage {
       pname = "check-${name}";
       inherit (package) version;
@@ -48,7 +50,7 @@ let
       # The root `postinstall` would install loggen/ from the network.
       npmRebuildFlags = [ "--ignore-scripts" ];
       nativeBuildInputs = engines;
-      env = engineEnv;
+      env = engineEnv // extraEnv;
       buildPhase = ''
         runHook preBuild
         ln -s ${loggenModules}/node_modules loggen/node_modules
@@ -76,6 +78,12 @@ in
 
   # The DDL and the contract test on `clickhouse local` (CLICKHOUSE is set) instead of chDB.
   contract = npmCheck "contract" "node --import tsx --test checks/contract.test.ts";
+
+  # The HyperDX defaults against HyperDX's own zod schemas (common-utils built from the
+  # pinned tag by nix/hyperdx.nix), and their expressions on otel_logs.
+  hyperdx-defaults = npmCheckWith "hyperdx-defaults" {
+    HYPERDX_COMMON_UTILS = "${hyperdx.commonUtils}";
+  } "node --import tsx --test gen/test/hyperdx.test.ts";
 
   # The local pipeline: real fluent-bit and a real ClickHouse server on loopback.
   pipeline = npmCheck "pipeline" "node --import tsx --test checks/pipeline.test.ts";

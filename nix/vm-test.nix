@@ -50,7 +50,10 @@ testers.runNixOSTest {
         )
 
     with subtest("the HyperDX page is served"):
-        machine.succeed(f"curl -sf http://{node_ip}:${toString svc.hyperdx.ui}/ | grep -qi hyperdx")
+        ui = f"http://{node_ip}:${toString svc.hyperdx.ui}"
+        machine.succeed(f"curl -sf {ui}/ | grep -q /clickstack/search")
+        machine.succeed(f"curl -sf {ui}/clickstack/search | grep -qi hyperdx")
+        machine.succeed(f"curl -sf {ui}/__ENV.js | grep -q NEXT_PUBLIC_HDX_LOCAL_DEFAULT_SOURCES")
 
     with subtest("FluentBit dropped no records"):
         metrics = machine.succeed(f"curl -sf http://{node_ip}:${toString svc.fluentbit.http}/api/v2/metrics/prometheus")

@@ -1,6 +1,164 @@
-// STUB (issue 6 replaces it): HyperDX local-mode defaults (connection and sources).
+// HyperDX's browser-only local mode: the default ClickHouse connection and the Logs
+// source the user lands on, and the /__ENV.js that hands them to the static export.
+//
+// The export reads these at runtime, not at build time: HyperDX's src/config.ts takes
+// NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS / _SOURCES through next-runtime-env's env(),
+// which in the browser returns window.__ENV[key], and pages/_document.tsx loads
+// <script src="/__ENV.js"> before the app. So one image serves any ports.json: the
+// Kubernetes ConfigMap carries hyperdxRuntimeEnvJs(model) and the static server answers
+// /__ENV.js with it. (NEXT_PUBLIC_IS_LOCAL_MODE is inlined by the build, see nix/hyperdx.nix.)
+//
+// Field names and rules are HyperDX's zod schemas at the pinned tag
+// (packages/common-utils/src/types.ts: ConnectionSchema, LogSourceSchema);
+// gen/test/hyperdx.test.ts validates against them.
+import { READER_PASSWORD } from "../clickhouse/config.ts";
 import type { Model } from "../model/model.ts";
+import { DATABASE, LOGS_TABLE, READER_USER } from "../model/names.ts";
+import { forwardOf } from "../model/ports.ts";
 
-export function hyperdxDefaults(_model: Model): { connections: unknown[]; sources: unknown[] } {
-  return { connections: [], sources: [] };
+/** A ClickHouse connection as HyperDX's ConnectionSchema has it. */
+export interface HyperdxConnection {
+  readonly id: string;
+  readonly name: string;
+  /** The URL the user's browser sends queries to (local mode has no server in between). */
+  readonly host: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+/** A log source as HyperDX's LogSourceSchema has it (the fields we set). */
+export interface HyperdxLogSource {
+  readonly id: string;
+  readonly kind: "log";
+  readonly name: string;
+  /** The id of a connection. */
+  readonly connection: string;
+  readonly from: { readonly databaseName: string; readonly tableName: string };
+  readonly timestampValueExpression: string;
+  readonly displayedTimestampValueExpression: string;
+  readonly defaultTableSelectExpression: string;
+  readonly serviceNameExpression: string;
+  readonly severityTextExpression: string;
+  readonly bodyExpression: string;
+  readonly eventAttributesExpression: string;
+  readonly resourceAttributesExpression: string;
+  readonly traceIdExpression: string;
+  readonly spanIdExpression: string;
+  readonly implicitColumnExpression: string;
+}
+
+export interface HyperdxDefaults {
+  readonly connections: HyperdxConnection[];
+  readonly sources: HyperdxLogSource[];
+}
+
+/**
+ * Where the static export lives on the UI's origin. HyperDX's static export
+ * (NEXT_PUBLIC_CLICKHOUSE_BUILD, the `build:clickhouse` recipe) fixes Next's basePath to
+ * /clickstack (packages/app/next.config.mjs), while /__ENV.js is loaded from the root.
+ */
+export const HYPERDX_BASE_PATH = "/clickstack";
+
+/** Stable ids: local mode keeps sources in the browser's storage and links them by id. */
+export const CONNECTION_ID = "otel-demo-clickhouse";
+export const LOGS_SOURCE_ID = "otel-demo-logs";
+
+/** The otel_logs columns the search table shows first: who, how bad, the demo fields, the message. */
+export const DEFAULT_SELECT_COLUMNS = [
+  "Timestamp",
+  "ServiceName",
+  "SeverityText",
+  "RandomString",
+  "RandomNumber",
+  "Count",
+  "Body",
+] as const;
+
+/** The URL of ClickHouse's HTTP port as the host's browser reaches it (the forward in ports.json). */
+export function clickhouseBrowserUrl(model: Model): string {
+  const fwd = forwardOf(model.ports, "clickhouse.http");
+  if (fwd === undefined) {
+    throw new Error(
+      'ports.json: HyperDX runs in the browser and queries ClickHouse directly, so vm.forwards must forward "clickhouse.http" to a host port',
+    );
+  }
+  return `http://localhost:${fwd.host}`;
+}
+
+export function hyperdxDefaults(model: Model): HyperdxDefaults {
+  const connection: HyperdxConnection = {
+    id: CONNECTION_ID,
+    name: "ClickHouse (otel-demo)",
+    host: clickhouseBrowserUrl(model),
+    username: READER_USER,
+    password: READER_PASSWORD,
+  };
+  const logs: HyperdxLogSource = {
+    id: LOGS_SOURCE_ID,
+    kind: "log",
+    name: "Logs",
+    connection: CONNECTION_ID,
+    from: { databaseName: DATABASE, tableName: LOGS_TABLE },
+    timestampValueExpression: "Timestamp",
+    displayedTimestampValueExpression: "Timestamp",
+    defaultTableSelectExpression: DEFAULT_SELECT_COLUMNS.join(", "),
+    serviceNameExpression: "ServiceName",
+    severityTextExpression: "SeverityText",
+    bodyExpression: "Body",
+    eventAttributesExpression: "LogAttributes",
+    resourceAttributesExpression: "ResourceAttributes",
+    traceIdExpression: "TraceId",
+    spanIdExpression: "SpanId",
+    // Bare words in the search box match the log message.
+    implicitColumnExpression: "Body",
+  };
+  return { connections: [connection], sources: [logs] };
+}
+
+/**
+ * window.__ENV for the static export (served as /__ENV.js). Values are strings, as
+ * next-runtime-env writes them; the two defaults are JSON inside those strings.
+ */
+export function hyperdxRuntimeEnv(model: Model): Record<string, string> {
+  const { connections, sources } = hyperdxDefaults(model);
+  return {
+    // Also inlined at build time (nix/hyperdx.nix); repeated so the page's runtime view agrees.
+    NEXT_PUBLIC_IS_LOCAL_MODE: "true",
+    NEXT_PUBLIC_CLICKHOUSE_BUILD: "true",
+    // Read only at runtime (src/theme/index.ts, the inline script in pages/_document.tsx).
+    NEXT_PUBLIC_THEME: "hyperdx",
+    NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS: JSON.stringify(connections),
+    NEXT_PUBLIC_HDX_LOCAL_DEFAULT_SOURCES: JSON.stringify(sources),
+  };
+}
+
+/**
+ * The landing page at "/": straight to the search of the Logs source. The source goes in
+ * the URL because HyperDX 2.36's static export does not pick a default source by itself
+ * (the search page stays on "Data Source" until one is chosen).
+ */
+export function hyperdxLandingPath(model: Model): string {
+  const logs = hyperdxDefaults(model).sources[0];
+  const query = logs === undefined ? "" : `?source=${encodeURIComponent(logs.id)}`;
+  return `${HYPERDX_BASE_PATH}/search${query}`;
+}
+
+/** The "/" page: a redirect to hyperdxLandingPath (no script needed, so it works first thing). */
+export function hyperdxLandingHtml(model: Model): string {
+  const path = hyperdxLandingPath(model).replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="0; url=${path}">
+<title>HyperDX</title>
+</head>
+<body><p><a href="${path}">Open HyperDX search</a></p></body>
+</html>
+`;
+}
+
+/** The /__ENV.js file, byte for byte as next-runtime-env's configureRuntimeEnv() shapes it. */
+export function hyperdxRuntimeEnvJs(model: Model): string {
+  return `window.__ENV = ${JSON.stringify(hyperdxRuntimeEnv(model))};\n`;
 }

@@ -7,6 +7,7 @@ import { initSql } from "../clickhouse/ddl.ts";
 import type { Model } from "../model/model.ts";
 import { PASSWORD_ENV, SECRET_KEYS } from "../model/names.ts";
 import {
+  configChecksum,
   containerPorts,
   containerSecurity,
   httpProbe,
@@ -50,7 +51,7 @@ export function clickhouseStatefulSet(model: Model): StatefulSet {
       replicas: 1,
       selector: { matchLabels: selectorLabels("clickhouse") },
       template: {
-        metadata: { labels: labels("clickhouse") },
+        metadata: { labels: labels("clickhouse"), annotations: configChecksum(...clickhouseConfigMaps(model)) },
         spec: {
           automountServiceAccountToken: false,
           securityContext: podSecurity(10001),

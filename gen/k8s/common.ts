@@ -1,6 +1,7 @@
 // Building blocks shared by the component manifests: labels, security contexts,
 // probes and Services. Values that production manifests always want live here once.
-import type { Container, EnvVar, Probe, SecurityContext, PodSecurityContext } from "kubernetes-types/core/v1.js";
+import { createHash } from "node:crypto";
+import type { ConfigMap, Container, EnvVar, Probe, SecurityContext, PodSecurityContext } from "kubernetes-types/core/v1.js";
 import type { Service, ServicePort } from "kubernetes-types/core/v1.js";
 import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
 import { imageRef } from "../model/images.ts";
@@ -94,4 +95,15 @@ export function services<S extends ServiceName>(model: Model, app: S, names: rea
     spec: { type: "LoadBalancer", selector: selectorLabels(app), ports: servicePorts(model, app, forwarded) },
   };
   return [internal, node];
+}
+
+/**
+ * Pod template annotations that change whenever the mounted ConfigMaps change, so that
+ * applying regenerated manifests (e.g. after editing ports.json) restarts the pods that
+ * read them; Kubernetes does not restart pods for a changed ConfigMap by itself.
+ */
+export function configChecksum(...configMaps: ConfigMap[]): Record<string, string> {
+  const hash = createHash("sha256");
+  for (const cm of configMaps) hash.update(JSON.stringify([cm.metadata?.name, cm.data]));
+  return { "otel-demo/config-sha256": hash.digest("hex") };
 }

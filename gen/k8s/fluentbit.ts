@@ -7,6 +7,7 @@ import { CONFIG_DIR, CONFIG_FILE, fluentBitConfig, INGEST_PASSWORD_ENV, STATE_DI
 import type { Model } from "../model/model.ts";
 import { NAMESPACE, SECRET_KEYS } from "../model/names.ts";
 import {
+  configChecksum,
   containerPorts,
   containerSecurity,
   httpProbe,
@@ -48,7 +49,8 @@ export function fluentbitRbac(): [ServiceAccount, ClusterRole, ClusterRoleBindin
   ];
 }
 
-export function fluentbitDaemonSet(model: Model): DaemonSet {
+/** `config` is the ConfigMap the pods mount: its checksum restarts them when it changes. */
+export function fluentbitDaemonSet(model: Model, config: ConfigMap): DaemonSet {
   return {
     apiVersion: "apps/v1",
     kind: "DaemonSet",
@@ -57,7 +59,7 @@ export function fluentbitDaemonSet(model: Model): DaemonSet {
       selector: { matchLabels: selectorLabels("fluentbit") },
       updateStrategy: { type: "RollingUpdate" },
       template: {
-        metadata: { labels: labels("fluentbit") },
+        metadata: { labels: labels("fluentbit"), annotations: configChecksum(config) },
         spec: {
           serviceAccountName: "fluentbit",
           // Runs as root only to read the root-owned container logs; no capabilities.

@@ -1,17 +1,33 @@
-// HyperDX: the browser-only UI, served as static files; the browser then talks to
-// ClickHouse's HTTP port directly through the host forward.
+// HyperDX: the browser-only UI (local mode, no MongoDB), served as static files; the
+// browser then talks to ClickHouse's HTTP port directly through the host forward. The
+// default connection and Logs source reach the page at runtime through /__ENV.js, which
+// this ConfigMap supplies, so the image does not depend on ports.json.
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { ConfigMap, Service } from "kubernetes-types/core/v1.js";
-import { hyperdxDefaults } from "../hyperdx/defaults.ts";
+import { hyperdxLandingHtml, hyperdxRuntimeEnvJs } from "../hyperdx/defaults.ts";
 import type { Model } from "../model/model.ts";
-import { containerPorts, containerSecurity, httpProbe, image, labels, meta, podSecurity, selectorLabels, services } from "./common.ts";
+import {
+  configChecksum,
+  containerPorts,
+  containerSecurity,
+  httpProbe,
+  image,
+  labels,
+  meta,
+  podSecurity,
+  selectorLabels,
+  services,
+} from "./common.ts";
+
+/** Where the static server expects /__ENV.js and /index.html (nix/hyperdx/default.nix links them). */
+export const HYPERDX_CONFIG_DIR = "/etc/hyperdx";
 
 export function hyperdxConfigMap(model: Model): ConfigMap {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: meta("hyperdx", "hyperdx-defaults"),
-    data: { "defaults.json": `${JSON.stringify(hyperdxDefaults(model), null, 2)}\n` },
+    data: { "__ENV.js": hyperdxRuntimeEnvJs(model), "index.html": hyperdxLandingHtml(model) },
   };
 }
 
@@ -24,7 +40,7 @@ export function hyperdxDeployment(model: Model): Deployment {
       replicas: 1,
       selector: { matchLabels: selectorLabels("hyperdx") },
       template: {
-        metadata: { labels: labels("hyperdx") },
+        metadata: { labels: labels("hyperdx"), annotations: configChecksum(hyperdxConfigMap(model)) },
         spec: {
           automountServiceAccountToken: false,
           securityContext: podSecurity(10001),
@@ -32,18 +48,23 @@ export function hyperdxDeployment(model: Model): Deployment {
             {
               name: "hyperdx",
               ...image(model, "hyperdx"),
+              // static-web-server with the site baked in; only the port comes from here.
               command: ["/bin/hyperdx-serve"],
-              env: [{ name: "PORT", value: String(model.ports.services.hyperdx.ui) }],
+              args: ["--port", String(model.ports.services.hyperdx.ui)],
               ports: containerPorts(model, "hyperdx"),
-              livenessProbe: httpProbe("/", "ui", 10, { initialDelaySeconds: 2 }),
-              readinessProbe: httpProbe("/", "ui", 5, { initialDelaySeconds: 1 }),
+              // /health is the server's own endpoint: it does not depend on the ConfigMap.
+              livenessProbe: httpProbe("/health", "ui", 10, { initialDelaySeconds: 2 }),
+              readinessProbe: httpProbe("/health", "ui", 5, { initialDelaySeconds: 1 }),
               resources: {
                 requests: { cpu: "10m", memory: "32Mi" },
                 limits: { cpu: "200m", memory: "128Mi" },
               },
               securityContext: containerSecurity(),
+              // The whole folder, not subPath mounts: those would not see ConfigMap updates.
+              volumeMounts: [{ name: "defaults", mountPath: HYPERDX_CONFIG_DIR, readOnly: true }],
             },
           ],
+          volumes: [{ name: "defaults", configMap: { name: "hyperdx-defaults" } }],
         },
       },
     },

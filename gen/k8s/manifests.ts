@@ -18,13 +18,14 @@ export interface ManifestInputs {
 }
 
 export function manifests(model: Model, inputs: ManifestInputs): Record<string, K8sObject[]> {
+  const fluentbitConfig = fluentbitConfigMap(model, inputs.transformLua);
   return {
     "namespace.yaml": [namespace()],
     "loggen.yaml": [loggenDeployment(model)],
     "fluentbit.yaml": [
       ...fluentbitRbac(),
-      fluentbitConfigMap(model, inputs.transformLua),
-      fluentbitDaemonSet(model),
+      fluentbitConfig,
+      fluentbitDaemonSet(model, fluentbitConfig),
       ...fluentbitServices(model),
     ],
     "clickhouse.yaml": [...clickhouseConfigMaps(model), clickhouseStatefulSet(model), ...clickhouseServices(model)],
