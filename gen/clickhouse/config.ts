@@ -109,7 +109,7 @@ export function usersXml(model: Model): string {
     </profiles>
 
     <users>
-        <!-- Admin: full rights and SQL user management; the password is required from env. -->
+        <!-- Admin: full rights and SQL user management; the password comes from env (an empty value would mean an empty password: the VM generates random ones). -->
         <default>
             <password from_env="${PASSWORD_ENV.default}"/>
             <networks><ip>::/0</ip></networks>
