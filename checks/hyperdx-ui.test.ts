@@ -7,32 +7,21 @@
 // The page's ClickHouse (its default connection) must be reachable from the browser and
 // hold loggen rows: in the VM test that is the pipeline itself.
 import assert from "node:assert/strict";
-import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
 import { hyperdxDefaults } from "../gen/hyperdx/defaults.ts";
 import { loadModel } from "../gen/model/model.ts";
+import { findBinary } from "./binaries.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const hyperdxUrl = process.env["HYPERDX_URL"]?.replace(/\/+$/, "");
 
-function findChromium(): string | undefined {
-  const wanted = process.env["CHROMIUM"];
-  const candidates =
-    wanted !== undefined && wanted !== ""
-      ? [wanted]
-      : [...(process.env["PATH"] ?? "").split(delimiter).flatMap((d) => [join(d, "chromium"), join(d, "chromium-browser")]), "/usr/bin/chromium"];
-  return candidates.find((c) => {
-    try {
-      accessSync(c, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
+/** CHROMIUM (a path or name), else chromium or chromium-browser on PATH, else Debian's. */
+const findChromium = (): string | undefined =>
+  findBinary(process.env["CHROMIUM"]) ?? findBinary("chromium") ?? findBinary("chromium-browser") ?? findBinary("/usr/bin/chromium");
 
 const chromiumPath = findChromium();
 const skip =

@@ -5,10 +5,10 @@
 // server config, users and startup scripts. fluent-bit: PATH or FLUENT_BIT.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, appendFileSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { test } from "node:test";
 import { serverConfigXml, startupScriptsXml, usersXml } from "../gen/clickhouse/config.ts";
@@ -16,25 +16,12 @@ import { ddlStatements } from "../gen/clickhouse/ddl.ts";
 import { fluentBitLocalConfig } from "../gen/fluentbit/config.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { DATABASE, INGEST_USER, LOGS_TABLE } from "../gen/model/names.ts";
+import { findBinary } from "./binaries.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TABLE = `${DATABASE}.${LOGS_TABLE}`;
 const LINES = 300; // loggen ticks
 const RATE = 300; // per second
-
-/** An executable: a path, or a name looked up on PATH. */
-function findBinary(nameOrPath: string | undefined): string | undefined {
-  if (nameOrPath === undefined || nameOrPath === "") return undefined;
-  const candidates = nameOrPath.includes("/") ? [nameOrPath] : (process.env["PATH"] ?? "").split(delimiter).map((d) => join(d, nameOrPath));
-  return candidates.find((c) => {
-    try {
-      accessSync(c, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 const fluentBit = findBinary(process.env["FLUENT_BIT"] ?? "fluent-bit");
 const clickhouseUrl = process.env["CLICKHOUSE_URL"];

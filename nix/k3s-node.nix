@@ -67,8 +67,8 @@ in
         namespace: ${names.namespace}
       type: Opaque
       stringData:
-        ${names.defaultPasswordKey}: "$(password)"
-        ${names.ingestPasswordKey}: "$(password)"
+        ${names.secretKeys.defaultPassword}: "$(password)"
+        ${names.secretKeys.ingestPassword}: "$(password)"
       EOF
       chmod 0600 "$file.tmp"
       mv "$file.tmp" "$file"

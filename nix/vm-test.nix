@@ -42,7 +42,7 @@ testers.runNixOSTest {
     with subtest("rows with at least 5 distinct RandomString values reach ${names.logsTable}"):
         machine.wait_until_succeeds(
             "pw=$(k3s kubectl -n ${names.namespace} get secret ${names.credentialsSecret} -o json"
-            " | jq -r '.data[\"${names.defaultPasswordKey}\"]' | base64 -d)"
+            " | jq -r '.data[\"${names.secretKeys.defaultPassword}\"]' | base64 -d)"
             f" && n=$(curl -sf -u \"default:$pw\" http://{node_ip}:${toString svc.clickhouse.http}/"
             " --data-binary 'SELECT uniqExact(RandomString) FROM ${names.database}.${names.logsTable}')"
             " && test \"$n\" -ge 5",
