@@ -54,7 +54,8 @@ interface ClickHouse {
 
 function httpClient(base: URL, user: string, password: string): (sql: string) => Promise<string> {
   return async (sql) => {
-    const res = await fetch(new URL("/", base), {
+    // base.origin: fetch refuses a URL with credentials (CLICKHOUSE_URL may carry them); they go in headers.
+    const res = await fetch(new URL("/", base.origin), {
       method: "POST",
       body: sql,
       headers: { "X-ClickHouse-User": user, "X-ClickHouse-Key": password },
