@@ -1,9 +1,11 @@
 -- lua/transform.lua: one FluentBit record -> one row of otel_logs (JSONEachRow).
 --
 -- FluentBit calls the global `otel_logs_row(tag, ts, record)` (lua filter,
--- `time_as_table: true`) after the tail input (multiline.parser docker, cri) and
--- the kubernetes filter (merge_log on, keep_log off), or the parser filter in the
--- local variant. The row has exactly the columns of the row contract:
+-- `time_as_table: true`) after the tail input (multiline.parser docker, cri), the parser
+-- filter (pino's JSON in `log` -> top-level keys; a non-JSON line keeps `log`) and, in the
+-- cluster, the kubernetes filter (adds `kubernetes`; when the API server cannot be reached
+-- it adds nothing and pod, namespace and container come from the tag). The row has
+-- exactly the columns of the row contract:
 --
 --   Timestamp          ts (the container runtime's time, ns) as "YYYY-MM-DD HH:MM:SS.nnnnnnnnn" UTC
 --   TraceId, SpanId    pino's trace_id / span_id when they are valid hex ids, else ""
@@ -338,11 +340,25 @@ local function label_key(k)
   return memo[k] or remember(k, "k8s.pod.label." .. clean_utf8(k))
 end
 
+--- Pod, namespace, container and container id from the tail tag
+--- (kube.var.log.containers.<pod>_<namespace>_<container>-<id>.log). The kubernetes
+--- filter adds no `kubernetes` map at all when the API server cannot be reached; the
+--- file name still says who wrote the line. Kubernetes names never contain "_".
+local function k8s_from_tag(tag)
+  if type(tag) ~= "string" then return nil end
+  local file = tag:match("containers%.(.+)$")
+  if not file then return nil end
+  local pod, namespace, container, id = file:match("^([^_]+)_([^_]+)_([^_]+)%-(%x+)%.log$")
+  if not pod then return nil end
+  return { pod_name = pod, namespace_name = namespace, container_name = container, docker_id = id }
+end
+M.k8s_from_tag = k8s_from_tag
+
 -- Keys that never go to LogAttributes (see the header).
 local CONSUMED = { msg = true, time = true, kubernetes = true, _p = true, stream = true }
 
 --- The row for one record. May raise on inputs nobody foresaw: the caller pcalls it.
-local function build_row(ts, record)
+local function build_row(ts, record, tag)
   if type(record) ~= "table" then record = { log = record } end
   local log = record.log
   local raw = log ~= nil and record.msg == nil and record.level == nil -- not merged: not JSON
@@ -381,7 +397,7 @@ local function build_row(ts, record)
 
   -- Resource: Kubernetes metadata from the kubernetes filter.
   local res = new_attrs()
-  local k8s = type(record.kubernetes) == "table" and record.kubernetes or {}
+  local k8s = type(record.kubernetes) == "table" and record.kubernetes or k8s_from_tag(tag) or {}
   local labels = type(k8s.labels) == "table" and not is_array(k8s.labels) and k8s.labels or {}
   local service = text_or_nil(labels["app.kubernetes.io/name"]) or text_or_nil(labels.app)
     or text_or_nil(k8s.container_name) or text_or_nil(record.name) or "unknown"
@@ -428,7 +444,7 @@ end
 
 --- The FluentBit filter. Returns code 2 (record replaced, timestamp kept) and the row.
 function otel_logs_row(tag, ts, record)
-  local ok, row = pcall(build_row, ts, record)
+  local ok, row = pcall(build_row, ts, record, tag)
   if not ok then
     ok, row = pcall(fallback_row, ts, record, row)
     if not ok then row = fallback_row(nil, nil, "error") end -- constant inputs: cannot raise

@@ -87,14 +87,20 @@ test("tail follows exactly the loggen pods' log files, with offsets and chunks o
   assert.ok(isOn(tail["skip_long_lines"]), "one long line must not stop the whole file");
 });
 
-test("kubernetes filter merges the JSON body and keeps non-JSON lines; lua calls the transform with ns time", () => {
+test("the JSON is parsed before the kubernetes filter, so fields never depend on the API server; lua calls the transform with ns time", () => {
   const tail = only(cluster.pipeline.inputs, "tail");
   const file = `/var/log/containers/loggen-6d5f7c9b8-x2x7k_${NAMESPACE}_loggen-abc.log`;
   const tag = tailTag(tail["tag"], file);
+  const parser = only(cluster.pipeline.filters, "parser");
+  assert.ok(matches(parser["match"], tag));
+  assert.equal(parser["key_name"], "log");
+  assert.ok(isOn(parser["reserve_data"]), "the record's other keys (stream, _p) stay");
+  const parsers = cluster.parsers ?? [];
+  assert.deepEqual(parsers.find((p) => p["name"] === parser["parser"]), { name: parser["parser"], format: "json" }, "no time_key: the runtime's ns time stays");
   const k8s = only(cluster.pipeline.filters, "kubernetes");
   assert.ok(matches(k8s["match"], tag));
-  assert.ok(isOn(k8s["merge_log"]));
-  assert.ok(!isOn(k8s["keep_log"]), "Body comes from msg, not the whole line");
+  assert.ok(!isOn(k8s["merge_log"]), "the parser filter already merged the JSON");
+  assert.ok(cluster.pipeline.filters.indexOf(parser) < cluster.pipeline.filters.indexOf(k8s));
   // The filter reads pod, namespace and container from the tag after this prefix.
   assert.ok(tag.startsWith(String(k8s["kube_tag_prefix"])));
   assert.equal(tag.slice(String(k8s["kube_tag_prefix"]).length), file.split("/").at(-1));

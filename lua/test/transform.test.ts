@@ -148,6 +148,28 @@ describe("lua/transform.lua on LuaJIT", { skip }, () => {
     assert.equal(rows[3]?.LogAttributes["name"], undefined);
   });
 
+  test("without the kubernetes map (API server unreachable) pod, namespace and container come from the tail tag", () => {
+    const id = "4f1c0ab3e9d2".padEnd(64, "0");
+    const tag = `kube.var.log.containers.loggen-6d5f7c9b8-x2x7k_otel-demo_loggen-${id}.log`;
+    const [fromTag, fromApi, oddTag] = transform([
+      { tag, ts: nowTs(), record: { ...LOGGEN_LINE } },
+      { tag, ts: nowTs(), record: { ...LOGGEN_LINE, kubernetes: K8S } },
+      { tag: "kube.var.log.containers.not-a-container-log", ts: nowTs(), record: { ...LOGGEN_LINE } },
+    ]);
+    assert.equal(fromTag?.ServiceName, "loggen");
+    assert.deepEqual(fromTag?.ResourceAttributes, {
+      "service.name": "loggen",
+      "k8s.namespace.name": "otel-demo",
+      "k8s.pod.name": "loggen-6d5f7c9b8-x2x7k",
+      "k8s.container.name": "loggen",
+      "container.id": id,
+    });
+    // The kubernetes filter's map wins when it is there.
+    assert.equal(fromApi?.ResourceAttributes["k8s.node.name"], K8S.host);
+    assert.equal(fromApi?.ResourceAttributes["container.id"], K8S.docker_id);
+    assert.deepEqual(oddTag?.ResourceAttributes, { "service.name": "unknown" });
+  });
+
   test("pino levels map to OTel severities; unknown levels stay in LogAttributes", () => {
     const levels: [CaseValue, string, number][] = [
       [10, "TRACE", 1], [20, "DEBUG", 5], [30, "INFO", 9], [40, "WARN", 13], [50, "ERROR", 17], [60, "FATAL", 21],
