@@ -5,7 +5,9 @@
 //   CHROMIUM      the browser binary (default: chromium on PATH, then /usr/bin/chromium)
 //   HYPERDX_SCREENSHOT  optional: where to save a screenshot of the result
 // The page's ClickHouse (its default connection) must be reachable from the browser and
-// hold loggen rows: in the VM test that is the pipeline itself.
+// hold loggen rows: with `nix run .#vm` up, HYPERDX_URL=http://localhost:28080 is the
+// pipeline itself. (The NixOS VM test checks the served page with curl; it does not run
+// this browser test, which would need Chromium and the host-port mapping inside the test VM.)
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,7 +28,7 @@ const findChromium = (): string | undefined =>
 const chromiumPath = findChromium();
 const skip =
   hyperdxUrl === undefined
-    ? "HYPERDX_URL is not set (the VM test sets it; see docs/hyperdx.md)"
+    ? "HYPERDX_URL is not set (e.g. http://localhost:28080 with the VM running; see docs/hyperdx.md)"
     : chromiumPath === undefined
       ? "no chromium (set CHROMIUM)"
       : false;
