@@ -51,6 +51,8 @@ export function fluentbitRbac(): [ServiceAccount, ClusterRole, ClusterRoleBindin
 
 /** `config` is the ConfigMap the pods mount: its checksum restarts them when it changes. */
 export function fluentbitDaemonSet(model: Model, config: ConfigMap): DaemonSet {
+  const configName = config.metadata?.name;
+  if (configName === undefined) throw new Error("generator bug: the FluentBit ConfigMap has no name");
   return {
     apiVersion: "apps/v1",
     kind: "DaemonSet",
@@ -97,7 +99,7 @@ export function fluentbitDaemonSet(model: Model, config: ConfigMap): DaemonSet {
             { name: "varlog", hostPath: { path: "/var/log", type: "Directory" } },
             { name: "dockercontainers", hostPath: { path: "/var/lib/docker/containers", type: "DirectoryOrCreate" } },
             { name: "state", hostPath: { path: STATE_DIR, type: "DirectoryOrCreate" } },
-            { name: "config", configMap: { name: "fluentbit-config" } },
+            { name: "config", configMap: { name: configName } },
           ],
         },
       },
