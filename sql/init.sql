@@ -78,6 +78,104 @@ AS SELECT
 FROM otel.otel_logs
 GROUP BY Hour, ServiceName, RandomString;
 
+CREATE TABLE IF NOT EXISTS otel.otel_attributes
+(
+    Hour DateTime('UTC'),
+    ServiceName LowCardinality(String),
+    Scope LowCardinality(String),
+    Key LowCardinality(String),
+    Rows SimpleAggregateFunction(sum, UInt64),
+    ValueBytes SimpleAggregateFunction(sum, UInt64),
+    DistinctValues AggregateFunction(uniqCombined64(17), String),
+    TopValues AggregateFunction(topK(5), String),
+    FirstSeen SimpleAggregateFunction(min, DateTime64(9, 'UTC')),
+    LastSeen SimpleAggregateFunction(max, DateTime64(9, 'UTC'))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toDate(Hour)
+ORDER BY (Hour, ServiceName, Scope, Key)
+TTL Hour + INTERVAL 1 HOUR + INTERVAL 7 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_attributes_mv TO otel.otel_attributes
+DEFINER = default SQL SECURITY DEFINER
+AS SELECT
+    toStartOfHour(Timestamp) AS Hour,
+    ServiceName,
+    AttributeScope AS Scope,
+    AttributeKey AS Key,
+    count() AS Rows,
+    sum(length(AttributeValue)) AS ValueBytes,
+    uniqCombined64State(17)(AttributeValue) AS DistinctValues,
+    topKState(5)(substringUTF8(AttributeValue, 1, 200)) AS TopValues,
+    min(Timestamp) AS FirstSeen,
+    max(Timestamp) AS LastSeen
+FROM otel.otel_logs
+ARRAY JOIN
+    arrayConcat(arrayWithConstant(length(LogAttributes), 'LogAttributes'), arrayWithConstant(length(ResourceAttributes), 'ResourceAttributes')) AS AttributeScope,
+    arrayConcat(mapKeys(LogAttributes), mapKeys(ResourceAttributes)) AS AttributeKey,
+    arrayConcat(mapValues(LogAttributes), mapValues(ResourceAttributes)) AS AttributeValue
+GROUP BY Hour, ServiceName, Scope, Key;
+
+CREATE TABLE IF NOT EXISTS otel.otel_log_patterns
+(
+    Hour DateTime('UTC'),
+    ServiceName LowCardinality(String),
+    SeverityText LowCardinality(String),
+    Pattern String CODEC(ZSTD(1)),
+    Rows SimpleAggregateFunction(sum, UInt64),
+    Example SimpleAggregateFunction(any, String) CODEC(ZSTD(1)),
+    FirstSeen SimpleAggregateFunction(min, DateTime64(9, 'UTC')),
+    LastSeen SimpleAggregateFunction(max, DateTime64(9, 'UTC'))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toDate(Hour)
+PRIMARY KEY (Hour, ServiceName, SeverityText)
+ORDER BY (Hour, ServiceName, SeverityText, Pattern)
+TTL Hour + INTERVAL 1 HOUR + INTERVAL 7 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_log_patterns_mv TO otel.otel_log_patterns
+DEFINER = default SQL SECURITY DEFINER
+AS WITH substringUTF8(Body, 1, 1024) AS BodyPrefix
+SELECT
+    toStartOfHour(Timestamp) AS Hour,
+    ServiceName,
+    SeverityText,
+    replaceRegexpAll(replaceRegexpAll(replaceRegexpAll(replaceRegexpAll(replaceRegexpAll(replaceRegexpAll(replaceRegexpAll(replaceRegexpAll(replaceRegexpAll(BodyPrefix, '"[^"]*"', '<str>'), '(^|[^\\w\'])\'[^\']*\'', '\\1<str>'), '\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b', '<uuid>'), '\\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\\b', '<ip>'), '\\b(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}:){0,5}[0-9a-fA-F]{1,4}\\b', '<ip>'), '\\b(?:\\d{1,3}\\.){3}\\d{1,3}\\b', '<ip>'), '\\b0[xX][0-9a-fA-F]+\\b', '<hex>'), '\\b\\d{1,15}(?:\\.\\d+)?(\\b|[a-zA-Z%]+\\b)', '<num>\\1'), '\\b[0-9a-fA-F]{8,}\\b', '<hex>') AS Pattern,
+    count() AS Rows,
+    any(BodyPrefix) AS Example,
+    min(Timestamp) AS FirstSeen,
+    max(Timestamp) AS LastSeen
+FROM otel.otel_logs
+GROUP BY Hour, ServiceName, SeverityText, Pattern;
+
+CREATE TABLE IF NOT EXISTS otel.otel_logs_volume
+(
+    Hour DateTime('UTC'),
+    ServiceName LowCardinality(String),
+    SeverityNumber UInt8,
+    SeverityText LowCardinality(String),
+    Rows SimpleAggregateFunction(sum, UInt64),
+    BodyBytes SimpleAggregateFunction(sum, UInt64)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(Hour)
+ORDER BY (Hour, ServiceName, SeverityNumber, SeverityText)
+TTL Hour + INTERVAL 90 DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_logs_volume_mv TO otel.otel_logs_volume
+DEFINER = default SQL SECURITY DEFINER
+AS SELECT
+    toStartOfHour(Timestamp) AS Hour,
+    ServiceName,
+    SeverityNumber,
+    SeverityText,
+    count() AS Rows,
+    sum(length(Body)) AS BodyBytes
+FROM otel.otel_logs
+GROUP BY Hour, ServiceName, SeverityNumber, SeverityText;
+
 -- Example queries
 -- Hourly rollup (count, avg/min/max of RandomNumber per service and string):
 -- SELECT

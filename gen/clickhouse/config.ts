@@ -127,7 +127,10 @@ export function usersXml(model: Model): string {
                 <query>GRANT INSERT ON ${DATABASE}.${LOGS_TABLE}</query>
             </grants>
         </${INGEST_USER}>
-        <!-- HyperDX: reads the logs database; system tables stay readable for its metadata queries. -->
+        <!-- HyperDX and the report (report/): read the logs database (the catalog tables included);
+             system.tables/columns/databases stay readable for HyperDX's metadata queries.
+             system.parts_columns for the report's storage view: readable only with a grant
+             where access_control_improvements.select_from_system_db_requires_grant is on. -->
         <${READER_USER}>
             <password>${xmlEscape(READER_PASSWORD)}</password>
             <networks><ip>::/0</ip></networks>
@@ -135,6 +138,7 @@ export function usersXml(model: Model): string {
             <quota>default</quota>
             <grants>
                 <query>GRANT SELECT ON ${DATABASE}.*</query>
+                <query>GRANT SELECT ON system.parts_columns</query>
             </grants>
         </${READER_USER}>
     </users>

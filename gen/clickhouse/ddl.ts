@@ -26,6 +26,7 @@
 //   uniformly random, so every 8192-row granule holds every value and no index can skip.
 import type { Model } from "../model/model.ts";
 import { DATABASE, HOURLY_TABLE, HOURLY_VIEW, LOGS_TABLE } from "../model/names.ts";
+import { catalogStatements } from "./catalog.ts";
 
 /** Days of raw logs kept; whole daily parts are dropped (ttl_only_drop_parts). */
 export const LOGS_TTL_DAYS = 7;
@@ -158,8 +159,12 @@ export const EXAMPLE_QUERIES = {
   perMinute: `SELECT toStartOfMinute(Timestamp) AS minute, count() AS logs FROM ${LOGS} GROUP BY minute ORDER BY minute`,
 } as const;
 
-export function ddlStatements(_model: Model): string[] {
-  return [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, logsTable(), hourlyTable(), hourlyView()];
+// The catalog (attributes, patterns, volume) is fed by views FROM otel_logs and copies its retention and dedup window.
+const catalog = (model: Model): string[] =>
+  catalogStatements(model, { ddl: logsTable(), ttlDays: LOGS_TTL_DAYS, rollupTtlDays: HOURLY_TTL_DAYS });
+
+export function ddlStatements(model: Model): string[] {
+  return [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, logsTable(), hourlyTable(), hourlyView(), ...catalog(model)];
 }
 
 /** The whole schema as one SQL script (sql/init.sql), with the example queries as comments. */

@@ -17,6 +17,12 @@ const SHAPE = {
   logsTable: IDENTIFIER,
   hourlyTable: IDENTIFIER,
   hourlyView: IDENTIFIER,
+  attributesTable: IDENTIFIER,
+  attributesView: IDENTIFIER,
+  patternsTable: IDENTIFIER,
+  patternsView: IDENTIFIER,
+  volumeTable: IDENTIFIER,
+  volumeView: IDENTIFIER,
   ingestUser: IDENTIFIER,
   readerUser: IDENTIFIER,
   readerPassword: /^[\x21-\x7e]{8,}$/,
@@ -59,6 +65,14 @@ export const DATABASE = names.database;
 export const LOGS_TABLE = names.logsTable;
 export const HOURLY_TABLE = names.hourlyTable;
 export const HOURLY_VIEW = names.hourlyView;
+
+/** The catalog ("know your data", gen/clickhouse/catalog.ts): tables and the views that fill them. */
+export const ATTRIBUTES_TABLE = names.attributesTable;
+export const ATTRIBUTES_VIEW = names.attributesView;
+export const PATTERNS_TABLE = names.patternsTable;
+export const PATTERNS_VIEW = names.patternsView;
+export const VOLUME_TABLE = names.volumeTable;
+export const VOLUME_VIEW = names.volumeView;
 
 /** ClickHouse users: FluentBit may only INSERT, HyperDX may only read. */
 export const INGEST_USER = names.ingestUser;

@@ -136,7 +136,7 @@ describe("ClickHouse users", () => {
   });
 
   it("makes the HyperDX user read-only but able to send per-query settings", () => {
-    assert.deepEqual(path(user(READER_USER), "grants")?.children.map((g) => g.text), [`GRANT SELECT ON ${DATABASE}.*`]);
+    assert.deepEqual(path(user(READER_USER), "grants")?.children.map((g) => g.text), [`GRANT SELECT ON ${DATABASE}.*`, "GRANT SELECT ON system.parts_columns"]);
     const profile = text(user(READER_USER), "profile") ?? "";
     assert.equal(text(users, "profiles", profile, "readonly"), "2");
     assert.equal(text(user(READER_USER), "password"), READER_PASSWORD);

@@ -8,6 +8,7 @@ import { Session } from "chdb";
 import { loadModel } from "../model/model.ts";
 import { DATABASE, HOURLY_TABLE, HOURLY_VIEW, LOGS_TABLE } from "../model/names.ts";
 import { ddlStatements, EXAMPLE_QUERIES, HOURLY_QUERY, INSERTABLE_COLUMNS, initSql, LOGS } from "../clickhouse/ddl.ts";
+import { CATALOG_OBJECTS } from "../clickhouse/catalog.ts";
 
 const model = loadModel(resolve(import.meta.dirname, "../.."));
 let session: Session;
@@ -35,7 +36,7 @@ describe("otel_logs DDL on chDB", () => {
   it("creates the database, table, rollup and view named in names.ts, idempotently", () => {
     assert.equal(
       q(`SELECT name FROM system.tables WHERE database = '${DATABASE}' ORDER BY name`),
-      [LOGS_TABLE, HOURLY_TABLE, HOURLY_VIEW].sort().join("\n"),
+      [LOGS_TABLE, HOURLY_TABLE, HOURLY_VIEW, ...CATALOG_OBJECTS].sort().join("\n"),
     );
     for (const stmt of ddlStatements(model)) assert.match(stmt, /^CREATE (DATABASE|TABLE|MATERIALIZED VIEW) IF NOT EXISTS /);
     // sql/init.sql is the same schema as one script (clickhouse client --multiquery < sql/init.sql).
