@@ -1,4 +1,4 @@
-# `nix run .#<app>`: vm, gen, query, load-images.
+# `nix run .#<app>`: vm, gen, query, report, load-images.
 {
   lib,
   pkgs,
@@ -39,6 +39,9 @@ let
     '';
   };
 
+  # Reads the catalog as the read-only user; its default endpoint is the forwarded port in ports.json.
+  report = pkgs.callPackage ./report.nix { };
+
   load-images = pkgs.writeShellApplication {
     name = "load-images";
     text = ''
@@ -69,6 +72,11 @@ in
     type = "app";
     program = lib.getExe query;
     meta.description = "Run SQL against the VM's ClickHouse through the forwarded HTTP port";
+  };
+  report = {
+    type = "app";
+    program = lib.getExe report;
+    meta.description = "Know your data: attributes, patterns, volume or storage of the VM's logs (report -- <view>)";
   };
   load-images = {
     type = "app";

@@ -32,6 +32,11 @@ let
     npmRoot = ../loggen;
     inherit (pkgs) nodejs;
   };
+  # So has report/; `npm test` type-checks and builds it too.
+  reportModules = importNpmLock.buildNodeModules {
+    npmRoot = ../report;
+    inherit (pkgs) nodejs;
+  };
 
   # A check that runs `script` in a copy of the repository with node_modules installed
   # from the root lockfile (importNpmLock: no network, no npmDepsHash).
@@ -54,6 +59,7 @@ let
       buildPhase = ''
         runHook preBuild
         ln -s ${loggenModules}/node_modules loggen/node_modules
+        ln -s ${reportModules}/node_modules report/node_modules
         ${script}
         runHook postBuild
       '';
