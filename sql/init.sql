@@ -86,7 +86,7 @@ CREATE TABLE IF NOT EXISTS otel.otel_attributes
     Key LowCardinality(String),
     Rows SimpleAggregateFunction(sum, UInt64),
     ValueBytes SimpleAggregateFunction(sum, UInt64),
-    DistinctValues AggregateFunction(uniqCombined64(17), String),
+    DistinctValues AggregateFunction(uniqCombined64(15), String),
     TopValues AggregateFunction(topK(5), String),
     FirstSeen SimpleAggregateFunction(min, DateTime64(9, 'UTC')),
     LastSeen SimpleAggregateFunction(max, DateTime64(9, 'UTC'))
@@ -106,7 +106,7 @@ AS SELECT
     AttributeKey AS Key,
     count() AS Rows,
     sum(length(AttributeValue)) AS ValueBytes,
-    uniqCombined64State(17)(AttributeValue) AS DistinctValues,
+    uniqCombined64State(15)(AttributeValue) AS DistinctValues,
     topKState(5)(substringUTF8(AttributeValue, 1, 200)) AS TopValues,
     min(Timestamp) AS FirstSeen,
     max(Timestamp) AS LastSeen

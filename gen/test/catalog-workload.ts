@@ -96,7 +96,7 @@ export const FAMILIES: readonly Family[] = [
     attributes: (i) => ({ "http.method": "GET", request_id: `t${i}` }),
   },
   {
-    // More distinct values than the exact set holds (4,096): an estimate.
+    // Far more distinct values than the exact set holds (EXACT_DISTINCT_UP_TO): an estimate.
     pattern: "tick",
     service: "loggen",
     severity: "INFO",

@@ -129,7 +129,7 @@ describe("the catalog on chDB", () => {
           assert.ok(a, `${k.scope} ${k.key} missing`);
           const what = `${k.scope} ${k.key}`;
           if (k.distinct <= EXACT_DISTINCT_UP_TO) assert.equal(a.distinct_values, k.distinct, what);
-          else assert.ok(Math.abs(a.distinct_values / k.distinct - 1) < 0.01, `${what}: estimate ${a.distinct_values} vs ${k.distinct}`);
+          else assert.ok(Math.abs(a.distinct_values / k.distinct - 1) < 0.02, `${what}: estimate ${a.distinct_values} vs ${k.distinct}`);
           assert.equal(a.rows, k.rows, what);
           assert.equal(a.value_bytes, k.valueBytes, what);
           assert.deepEqual(a.services, k.services, what);
@@ -142,13 +142,14 @@ describe("the catalog on chDB", () => {
         // The literal answers, so that a wrong count above cannot hide behind a wrong expectation.
         const g = (key: string, scope = "LogAttributes"): AttributeAnswer | undefined => got.get(`${scope} ${key}`);
         assert.equal(g("user_id")?.distinct_values, 37);
-        assert.equal(g("request_id")?.distinct_values, 1260);
+        const request_id = g("request_id")?.distinct_values ?? 0; // 1,260: just past the exact set
+        assert.ok(request_id > EXACT_DISTINCT_UP_TO && Math.abs(request_id - 1260) <= 25, String(request_id));
         assert.deepEqual(g("http.method")?.top_values, ["GET", "POST", "PUT", "DELETE", "PATCH"]);
         assert.equal(g("http.method")?.rows, 1260);
         assert.equal(g("k8s.pod.name", "ResourceAttributes")?.distinct_values, 7);
         assert.deepEqual(g("service.name", "ResourceAttributes")?.services, ["checkout", "loggen", "payments"]);
         const session_id = g("session_id")?.distinct_values ?? 0;
-        assert.ok(session_id > EXACT_DISTINCT_UP_TO && Math.abs(session_id - 20_000) <= 200, String(session_id));
+        assert.ok(session_id > EXACT_DISTINCT_UP_TO && Math.abs(session_id - 20_000) <= 400, String(session_id));
         // Sorted by distinct values: the estimated key first.
         assert.equal(json<AttributeAnswer>(attributesQuery({}))[0]?.key, "session_id");
       });
@@ -165,7 +166,7 @@ describe("the catalog on chDB", () => {
             const { distinct_values: dd, top_values: dt, ...dRest } = d;
             assert.deepEqual(cRest, dRest, `${JSON.stringify(filters)} ${c.key}`);
             if (dd <= EXACT_DISTINCT_UP_TO) assert.equal(cd, dd, c.key);
-            else assert.ok(Math.abs(cd / dd - 1) < 0.01, `${c.key}: ${cd} vs ${dd}`);
+            else assert.ok(Math.abs(cd / dd - 1) < 0.02, `${c.key}: ${cd} vs ${dd}`);
             if (c.key === "http.method") assert.deepEqual(ct, dt);
           }
         }
@@ -247,7 +248,7 @@ describe("the catalog on chDB", () => {
 });
 
 describe("the catalog when a block reaches otel_logs twice", () => {
-  const logsDdl = ddlStatements(model)[1] ?? "";
+  const logsDdl = ddlStatements(model).find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${LOGS}\n`)) ?? "";
   const statements = (window: number): string[] => {
     const ddl = window === 0 ? logsDdl : logsDdl.replace(/SETTINGS /, `SETTINGS non_replicated_deduplication_window = ${window}, `);
     return [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, ddl, ...catalogStatements(model, { ddl, ttlDays: LOGS_TTL_DAYS, rollupTtlDays: HOURLY_TTL_DAYS })];
@@ -264,6 +265,7 @@ describe("the catalog when a block reaches otel_logs twice", () => {
   });
 
   it("copies otel_logs' deduplication window, and none when otel_logs has none", () => {
+    assert.match(logsDdl, /ENGINE = MergeTree/);
     assert.equal(dedupWindowOf(logsDdl), 0);
     for (const s of statements(0).slice(2)) assert.doesNotMatch(s, /deduplication_window/);
     assert.equal(dedupWindowOf(statements(100)[1] ?? ""), 100);

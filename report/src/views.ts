@@ -2,6 +2,7 @@
 // returns with plain JSON types, and how a terminal shows them.
 import {
   attributesQuery,
+  DISTINCT_STANDARD_ERROR,
   EXACT_DISTINCT_UP_TO,
   patternsQuery,
   storageQuery,
@@ -176,7 +177,7 @@ export function text(o: Options, rows: readonly Row[]): string[] {
         `${count(a.length)} keys in ${windowText(o)}; ${high} above ${count(o.threshold)} distinct values (!).`,
         o.exact
           ? "Distinct values: exact (uniqExact over otel_logs)."
-          : `Distinct values: exact up to ${count(EXACT_DISTINCT_UP_TO)}; above (~), a HyperLogLog estimate (standard error 0.3%). --exact counts exactly.`,
+          : `Distinct values: exact up to ${count(EXACT_DISTINCT_UP_TO)}; above (~), a HyperLogLog estimate (standard error ${(DISTINCT_STANDARD_ERROR * 100).toFixed(1)}%). --exact counts exactly.`,
       ];
     }
     case "patterns": {
