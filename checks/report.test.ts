@@ -223,14 +223,16 @@ describe("report: mistakes and failures are one line and a non-zero exit", () =>
     let url: string;
     before(async () => {
       server = createServer((req, res) => {
-        const user = String(req.headers["authorization"] ?? "");
-        const denied = Buffer.from(user.replace(/^Basic /, ""), "base64").toString().startsWith("ingest:");
+        const user = Buffer.from(String(req.headers["authorization"] ?? "").replace(/^Basic /, ""), "base64").toString().split(":")[0];
         req.resume();
         req.on("end", () => {
-          res.statusCode = denied ? 403 : 401;
-          const [code, text] = denied
-            ? [497, "Code: 497. DB::Exception: ingest: Not enough privileges. To execute this query, it's necessary to have the grant SELECT(Hour, ServiceName, SeverityText, Rows, BodyBytes, SeverityNumber) ON otel.otel_logs_volume. (ACCESS_DENIED) (version 25.8.1.1)\n"]
-            : [516, "Code: 516. DB::Exception: hyperdx: Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED) (version 25.8.1.1)\n"];
+          const [status, code, text]: [number, number, string] =
+            user === "ingest"
+              ? [403, 497, "Code: 497. DB::Exception: ingest: Not enough privileges. To execute this query, it's necessary to have the grant SELECT(Hour, ServiceName, SeverityText, Rows, BodyBytes, SeverityNumber) ON otel.otel_logs_volume. (ACCESS_DENIED) (version 25.8.1.1)\n"]
+              : user === "old-schema"
+                ? [404, 60, "Code: 60. DB::Exception: Unknown table expression identifier 'otel.otel_logs_volume' in scope SELECT Hour AS hour FROM otel.otel_logs_volume. (UNKNOWN_TABLE) (version 25.8.1.1)\n"]
+                : [401, 516, "Code: 516. DB::Exception: hyperdx: Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED) (version 25.8.1.1)\n"];
+          res.statusCode = status;
           res.setHeader("X-ClickHouse-Exception-Code", String(code));
           res.end(text);
         });
@@ -243,6 +245,9 @@ describe("report: mistakes and failures are one line and a non-zero exit", () =>
 
     it("a user without the grant: names the user, what ClickHouse says is missing, ACCESS_DENIED (exit 1)", async () => {
       oneLineError(await report(["volume", "--url", url, "--user", "ingest"]), 1, /user "ingest" may not read what the volume view needs: .*grant SELECT\(.*\) ON otel\.otel_logs_volume \(ACCESS_DENIED\)$/);
+    });
+    it("a server without the catalog tables: says its schema predates the catalog (exit 1)", async () => {
+      oneLineError(await report(["volume", "--url", url, "--user", "old-schema"]), 1, /has no catalog for the volume view: .*\(UNKNOWN_TABLE\); its schema predates the catalog/);
     });
     it("a wrong password: names the user and where the password comes from (exit 1)", async () => {
       oneLineError(await report(["volume", "--url", url]), 1, /refused user "hyperdx": wrong password or no such user \(AUTHENTICATION_FAILED; the password comes from CLICKHOUSE_PASSWORD\)/);

@@ -38,11 +38,13 @@ export const ATTRIBUTE_SCOPES = ["LogAttributes", "ResourceAttributes"] as const
 /**
  * Distinct values per key: uniqCombined64 with 2^15 cells. It keeps a set of 64-bit hashes
  * (exact: a collision among 1,024 values has probability ~3e-14) until a key has more than
- * 2^(15-5) = 1,024 distinct values (ClickHouse's CombinedCardinalityEstimator: medium set of
- * 2^(precision-5)), then a HyperLogLog of 2^15 cells: 24 KiB per state (per hour, service and
- * key), standard error 1.04/sqrt(2^15) = 0.57% (measured by bench/catalog.ts; the test's
- * 20,000-value key is within 2%). ClickHouse's default, 17, would be exact up to 4,096 at
- * 96 KiB per state; uniqExact is exact at any size but keeps 16 bytes per distinct value.
+ * 2^(15-5) = 1,024 distinct values (CombinedCardinalityEstimator's medium set holds 2^(K-5)
+ * 64-bit hashes: ClickHouse's src/AggregateFunctions/AggregateFunctionUniqCombined.h), then a
+ * HyperLogLog of 2^15 cells: 24 KiB per state (per hour, service and key), standard error
+ * 1.04/sqrt(2^15) = 0.57%, without the bias correction ClickHouse has for K = 17 only
+ * (bench/catalog.ts measures it: within 1% from 1,025 to 1,000,000 values; the tests allow 2%).
+ * K = 17, ClickHouse's default, would be exact up to 4,096 at 96 KiB per state; uniqExact is
+ * exact at any size but keeps 16 bytes per distinct value.
  */
 export const CARDINALITY_PRECISION = 15;
 export const EXACT_DISTINCT_UP_TO = 2 ** (CARDINALITY_PRECISION - 5);
@@ -53,8 +55,8 @@ const uniq = (combinator: string): string => `uniqCombined64${combinator}(${CARD
 
 /**
  * Sample values: topK(5), the most frequent values (Filtered Space-Saving with 3 x 5 = 15
- * counters): exact while a key has at most 15 distinct values; beyond, any value seen more
- * often than 1/15 of the key's rows is kept. Values are cut to SAMPLE_CHARS characters.
+ * counters, TOP_K_LOAD_FACTOR in ClickHouse's AggregateFunctionTopK): exact while a key has at
+ * most 15 distinct values; beyond, an approximation. Values are cut to SAMPLE_CHARS characters.
  */
 export const SAMPLE_VALUES = 5;
 export const SAMPLE_CHARS = 200;
