@@ -44,7 +44,7 @@ let
       inherit src;
       npmDeps = importNpmLock {
         inherit package;
-        packageLock = lib.importJSON ../package-lock.json;
+        packageLock = import ./npm-lock.nix { inherit lib; } ../package-lock.json;
       };
       npmConfigHook = importNpmLock.npmConfigHook;
       # The root `postinstall` would install loggen/ from the network.

@@ -10,7 +10,7 @@ pkgs.mkShell {
     pkgs.kubectl
     pkgs.k9s
     pkgs.jq
-    pkgs.nixfmt-rfc-style
+    pkgs.nixfmt
   ];
   shellHook = ''
     export PATH="$PWD/node_modules/.bin:$PATH"
