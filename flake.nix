@@ -35,7 +35,9 @@
           hyperdx = pkgs.callPackage ./nix/hyperdx { };
           # callPackages (plural): the file returns a set of images, each made overridable;
           # callPackage would add `override`/`overrideDerivation` to the set itself.
-          images = pkgs.callPackages ./nix/images.nix { inherit loggen hyperdx; };
+          # Fails evaluation when nixpkgs ships other versions than gen/versions.json records.
+          versions = import ./nix/versions.nix { inherit (pkgs) lib; inherit pkgs; };
+          images = versions.check (pkgs.callPackages ./nix/images.nix { inherit loggen hyperdx; });
           k3sNode = import ./nix/k3s-node.nix { inherit images generated; };
         in
         {

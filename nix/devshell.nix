@@ -4,7 +4,6 @@
 pkgs.mkShell {
   packages = [
     pkgs.nodejs
-    pkgs.luajit
     pkgs.clickhouse
     pkgs.fluent-bit
     pkgs.kubectl
@@ -14,7 +13,7 @@ pkgs.mkShell {
   ];
   shellHook = ''
     export PATH="$PWD/node_modules/.bin:$PATH"
-    export LUAJIT=${pkgs.luajit}/bin/luajit FLUENT_BIT=${pkgs.fluent-bit}/bin/fluent-bit
+    export FLUENT_BIT=${pkgs.fluent-bit}/bin/fluent-bit
     export CLICKHOUSE=${pkgs.clickhouse}/bin/clickhouse
   '';
 }

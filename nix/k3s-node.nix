@@ -24,6 +24,9 @@ let
   );
 in
 {
+  # The pinned nixpkgs ships the versions the generated configs were checked against.
+  assertions = (import ./versions.nix { inherit lib pkgs; }).assertions;
+
   services.k3s = {
     enable = true;
     role = "server";
