@@ -96,7 +96,8 @@ function service(o: ServiceOptions): Section {
     "storage.checksum": "off",
     "storage.metrics": "on",
     "storage.backlog.mem_limit": "16M",
-    "storage.max_chunks_up": 32,
+    // Chunks held in memory (each up to ~2 MB); the rest of a backlog waits on disk.
+    "storage.max_chunks_up": 16,
     // Chunks ClickHouse refuses (4xx other than 408/429, never retried) are copied
     // to <storage.path>/rejected instead of being discarded (FluentBit >= 4.2).
     "storage.keep.rejected": "on",

@@ -64,9 +64,13 @@ export function fluentbitDaemonSet(model: Model, config: ConfigMap): DaemonSet {
               // "/" answers whenever the process serves; /api/v1/health turns unhealthy on output errors.
               livenessProbe: httpProbe("/", "http", 10, { initialDelaySeconds: 5 }),
               readinessProbe: httpProbe("/api/v1/health", "http", 10, { initialDelaySeconds: 5 }),
+              // Measured (docs/benchmarks.md): ~8 CPU-s per million lines, so 10,000 lines/s
+              // need ~0.08 CPU; the limit leaves room to drain a backlog several times faster
+              // than it grows. Memory peaks with a backlog (chunks up in memory, see
+              // storage.max_chunks_up in gen/fluentbit/config.ts).
               resources: {
-                requests: { cpu: "50m", memory: "64Mi" },
-                limits: { cpu: "200m", memory: "128Mi" },
+                requests: { cpu: "100m", memory: "64Mi" },
+                limits: { cpu: "500m", memory: "256Mi" },
               },
               securityContext: containerSecurity({ runAsRoot: true }),
               volumeMounts: [

@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { Session } from "chdb";
 import { loadModel } from "../model/model.ts";
 import { DATABASE, HOURLY_TABLE, HOURLY_VIEW, INGEST_TABLE, INGEST_VIEW, LOGS_TABLE } from "../model/names.ts";
+import { schemaProbeQuery } from "../clickhouse/readiness.ts";
 import { ddlStatements, EXAMPLE_QUERIES, HOURLY_QUERY, initSql, LOGS } from "../clickhouse/ddl.ts";
 
 const model = loadModel(resolve(import.meta.dirname, "../.."));
@@ -41,6 +42,15 @@ describe("otel_logs DDL on chDB", () => {
     // sql/init.sql is the same schema as one script (clickhouse client --multiquery < sql/init.sql).
     assert.ok(initSql(model).includes(ddlStatements(model)[1] ?? "missing"));
     session.query(initSql(model));
+  });
+
+  it("the readiness probe's query answers on the schema and fails when part of it is missing", () => {
+    assert.equal(q(schemaProbeQuery()), "");
+    // The same schema in another database, but for the ingest view (a failed startup script).
+    const other = (sql: string): string => sql.replaceAll(`${DATABASE}.`, "probe_copy.").replace(`DATABASE IF NOT EXISTS ${DATABASE}`, "DATABASE IF NOT EXISTS probe_copy");
+    for (const stmt of ddlStatements(model).filter((st) => !st.includes(INGEST_VIEW))) session.query(other(stmt));
+    assert.throws(() => session.query(other(schemaProbeQuery())), /UNKNOWN_TABLE|does not exist/);
+    session.query("DROP DATABASE probe_copy SYNC");
   });
 
   it("has the columns HyperDX needs to detect an OTel log table, and the row contract's columns", () => {
