@@ -106,7 +106,7 @@ async function cpuOfRun(args: readonly string[], seconds: number, hz: number): P
   });
   const closed = new Promise<void>((resolve) => child.on("close", () => resolve()));
   await sleep(seconds * 1000);
-  const cpuS = cpuSeconds(child.pid ?? 0, hz);
+  const cpuS = cpuSeconds(child.pid ?? Number.NaN, hz);
   const linesThen = lines;
   child.kill("SIGTERM");
   await closed;

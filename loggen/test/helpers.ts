@@ -122,8 +122,14 @@ export async function get(port: number, path: string, method = "GET"): Promise<{
 /** Why CPU time of a child cannot be read here, or false if it can (Linux /proc). */
 export const noProcCpu: string | false = existsSync("/proc/self/stat") ? false : "no /proc/<pid>/stat (not Linux)";
 
-/** Kernel clock ticks per second, the unit of utime and stime in /proc/<pid>/stat. */
-export const clockTicks = (): number => Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+/** Kernel clock ticks per second (USER_HZ), the unit of utime and stime in /proc/<pid>/stat. */
+export function clockTicks(): number {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+  } catch {
+    return 100; // no getconf (e.g. a Nix build sandbox): Linux fixes USER_HZ at 100 on x86 and arm
+  }
+}
 
 /** CPU seconds (user + system, all threads) a running process has used so far. */
 export function cpuSeconds(pid: number, hz: number): number {
