@@ -58,7 +58,8 @@ describe("Ticker", () => {
     assert.equal(early, -1, `tick ${early + 1} came before its slot`);
     // Bursts: a new one begins where the gap to the previous tick is at least 1 ms.
     const bursts = 1 + at.filter((ms, i) => i > 0 && ms - (at[i - 1] ?? 0) >= 1).length;
-    assert.ok(bursts <= elapsed / MIN_SLEEP_MS + 2, `${bursts} bursts in ${elapsed} ms`);
+    // A few extra: on a loaded machine the process can be descheduled in the middle of a burst.
+    assert.ok(bursts <= elapsed / MIN_SLEEP_MS + 6, `${bursts} bursts in ${elapsed} ms`);
     // One read per tick written, plus three per wakeup (start, the slot not yet due, the next delay).
     assert.ok(reads <= r.ticks.length + 3 * (elapsed / MIN_SLEEP_MS + 5), `${reads} clock reads for ${r.ticks.length} ticks`);
   });
