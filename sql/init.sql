@@ -93,9 +93,7 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_logs_from_containers TO otel.ot
 DEFINER = default SQL SECURITY DEFINER
 AS WITH
     parseDateTime64BestEffortOrNull(time, 9, 'UTC') AS runtime_time,
-    multiIf(pod_path[4] != '', pod_path[4], scope_name != '', scope_name, 'unknown') AS service,
-    arrayConcat(if(stream != '', ['log.iostream'], []), arrayMap(p -> toValidUTF8(p.1), leaves)) AS attr_keys,
-    arrayConcat(if(stream != '', [toValidUTF8(stream)], []), arrayMap(p -> multiIf(startsWith(p.2, '"'), substring(if(position(p.2, '\\') = 0, substring(p.2, 2, length(p.2) - 2), JSONExtractString(p.2)), if(exact, 2, 1)), startsWith(p.2, '{') OR startsWith(p.2, '['), if(exact, arrayStringConcat(arrayMap(t -> multiIf(startsWith(t, '"S'), concat('"', substring(t, 3)), startsWith(t, '"N'), substring(t, 3, length(t) - 3), t), extractAll(if(exact, p.2, ''), '"(?:[^"\\\\]|\\\\.)*"|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}\\[\\]:,]|[^\\s]'))), p.2), p.2), leaves)) AS attr_values
+    multiIf(pod_path[4] != '', pod_path[4], scope_name != '', scope_name, 'unknown') AS service
 SELECT
     if(runtime_time IS NULL OR toUnixTimestamp64Second(runtime_time) > 4294276095, now64(9, 'UTC'), runtime_time) AS Timestamp,
     if(ids_valid, trace_id_text, '') AS TraceId,
@@ -118,6 +116,28 @@ SELECT
     rnd_value AS RandomNumber,
     if(rstr_valid, random_string_text, '') AS RandomString,
     ifNull(count_value, 0) AS Count
+FROM (SELECT
+    time,
+    stream,
+    node,
+    pod_path,
+    line,
+    exact,
+    is_json,
+    msg_text,
+    trace_id_text,
+    span_id_text,
+    random_string_text,
+    count_value,
+    rnd_value,
+    rstr_valid,
+    ids_valid,
+    flags_value,
+    scope_name,
+    severity_text,
+    severity_number,
+    arrayConcat(if(stream != '', ['log.iostream'], []), arrayMap(p -> toValidUTF8(p.1), leaves)) AS attr_keys,
+    arrayConcat(if(stream != '', [toValidUTF8(stream)], []), arrayMap(p -> multiIf(startsWith(p.2, '"'), substring(if(position(p.2, '\\') = 0, substring(p.2, 2, length(p.2) - 2), JSONExtractString(p.2)), if(exact, 2, 1)), startsWith(p.2, '{') OR startsWith(p.2, '['), if(exact, arrayStringConcat(arrayMap(t -> multiIf(startsWith(t, '"S'), concat('"', substring(t, 3)), startsWith(t, '"N'), substring(t, 3, length(t) - 3), t), extractAll(if(exact, p.2, ''), '"(?:[^"\\\\]|\\\\.)*"|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}\\[\\]:,]|[^\\s]'))), p.2), p.2), leaves)) AS attr_values
 FROM (SELECT
     time,
     stream,
@@ -190,8 +210,8 @@ FROM (SELECT
     scope_name,
     time_kind,
     if(level_value >= 10, if(level_value >= 60, 60, intDiv(toUInt64(level_value), 10) * 10), 0) AS level_band,
-    multiIf(level_band = 10, 'TRACE', level_band = 20, 'DEBUG', level_band = 30, 'INFO', level_band = 40, 'WARN', level_band = 50, 'ERROR', level_band = 60, 'FATAL', '') AS severity_text,
-    multiIf(level_band = 10, 1, level_band = 20, 5, level_band = 30, 9, level_band = 40, 13, level_band = 50, 17, level_band = 60, 21, 0) AS severity_number,
+    transform(level_band, [10, 20, 30, 40, 50, 60], ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'], '') AS severity_text,
+    toUInt8(transform(level_band, [10, 20, 30, 40, 50, 60], [1, 5, 9, 13, 17, 21], 0)) AS severity_number,
     level_band > 0 AND ((level_kind = 'Number' AND match(level_text, '^[1-6]0$')) OR (level_kind = 'String' AND upper(level_text) = severity_text)) AS level_mapped
 FROM (SELECT
     time,
@@ -270,7 +290,7 @@ FROM (SELECT
     toValidUTF8(if(endsWith(log, '\n'), substring(log, 1, length(log) - if(endsWith(log, '\r\n'), 2, 1)), log)) AS line,
     startsWith(trimLeft(line), '{') AS object_like,
     object_like AND match(line, '[0-9][.eE]|[0-9]{19}|-0') AS exact
-FROM otel.otel_logs_ingest))))))));
+FROM otel.otel_logs_ingest)))))))));
 
 -- Example queries
 -- Hourly rollup (count, avg/min/max of RandomNumber per service and string):

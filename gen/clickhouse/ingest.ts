@@ -196,17 +196,19 @@ export function ingestStages(): string[] {
     s3b,
   );
   // 4. Severity, and everything else the line said, flattened to dotted keys.
-  const band = "if(level_value >= 10, if(level_value >= 60, 60, intDiv(toUInt64(level_value), 10) * 10), 0)";
-  const sev = (field: "text" | "number", fallback: string): string =>
-    `multiIf(${SEVERITIES.map((s) => `level_band = ${s.level}, ${field === "text" ? sqlString(s.text) : s.number}`).join(", ")}, ${fallback})`;
+  const bands = `[${SEVERITIES.map((x) => x.level).join(", ")}]`;
+  const sev = (field: "text" | "number"): string =>
+    field === "text"
+      ? `transform(level_band, ${bands}, [${SEVERITIES.map((x) => sqlString(x.text)).join(", ")}], '')`
+      : `transform(level_band, ${bands}, [${SEVERITIES.map((x) => x.number).join(", ")}], 0)`;
   const carry = ["time", "stream", "node", "pod_path", "line", "exact", "is_json", "top", "msg_text", "trace_id_text", "span_id_text", "random_string_text", "count_value", "rnd_value", "rstr_valid", "ids_valid", "flags_value", "scope_name"];
   const s5 = stage(
     [
       ...carry,
       "time_kind",
-      `${band} AS level_band`,
-      `${sev("text", "''")} AS severity_text`,
-      `${sev("number", "0")} AS severity_number`,
+      "if(level_value >= 10, if(level_value >= 60, 60, intDiv(toUInt64(level_value), 10) * 10), 0) AS level_band",
+      `${sev("text")} AS severity_text`,
+      `toUInt8(${sev("number")}) AS severity_number`,
       // level leaves LogAttributes only when SeverityText says all it said.
       "level_band > 0 AND ((level_kind = 'Number' AND match(level_text, '^[1-6]0$')) OR (level_kind = 'String' AND upper(level_text) = severity_text)) AS level_mapped",
     ],
@@ -235,13 +237,21 @@ export function ingestStages(): string[] {
     [...carry.filter((c) => c !== "top"), "severity_text", "severity_number", `if(arrayExists(p -> startsWith(p.2, '{') AND p.2 != '{}', attr_pairs), ${flat}, attr_pairs) AS leaves`],
     s6,
   );
+  const s8 = stage(
+    [
+      ...carry.filter((c) => c !== "top"),
+      "severity_text",
+      "severity_number",
+      "arrayConcat(if(stream != '', ['log.iostream'], []), arrayMap(p -> toValidUTF8(p.1), leaves)) AS attr_keys",
+      `arrayConcat(if(stream != '', [toValidUTF8(stream)], []), arrayMap(p -> ${textOf("p.2")}, leaves)) AS attr_values`,
+    ],
+    s7,
+  );
   const resource = ["k8s.namespace.name", "k8s.pod.name", "k8s.pod.uid", "k8s.container.name", "k8s.container.restart_count", "k8s.node.name"];
   const resourceValues = "[pod_path[1], pod_path[2], pod_path[3], pod_path[4], pod_path[5], node]";
   const helpers = [
     "parseDateTime64BestEffortOrNull(time, 9, 'UTC') AS runtime_time",
     "multiIf(pod_path[4] != '', pod_path[4], scope_name != '', scope_name, 'unknown') AS service",
-    "arrayConcat(if(stream != '', ['log.iostream'], []), arrayMap(p -> toValidUTF8(p.1), leaves)) AS attr_keys",
-    `arrayConcat(if(stream != '', [toValidUTF8(stream)], []), arrayMap(p -> ${textOf("p.2")}, leaves)) AS attr_values`,
   ];
   const columns = [
     `if(runtime_time IS NULL OR toUnixTimestamp64Second(runtime_time) > ${MAX_SECONDS}, now64(9, 'UTC'), runtime_time) AS Timestamp`,
@@ -264,7 +274,7 @@ export function ingestStages(): string[] {
     "if(rstr_valid, random_string_text, '') AS RandomString",
     "ifNull(count_value, 0) AS Count",
   ];
-  return [s1, s2, s3, s3b, s4, s5, s6, s7, stage(columns, s7, helpers)];
+  return [s1, s2, s3, s3b, s4, s5, s6, s7, s8, stage(columns, s8, helpers)];
 }
 
 export const ingestTable = (): string => `CREATE TABLE IF NOT EXISTS ${INGEST}
