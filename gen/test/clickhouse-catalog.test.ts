@@ -25,7 +25,7 @@ import {
   volumeQuery,
   type ReportFilters,
 } from "../clickhouse/catalog.ts";
-import { ddlStatements, HOURLY_TTL_DAYS, LOGS, LOGS_TTL_DAYS } from "../clickhouse/ddl.ts";
+import { DEDUPLICATION_WINDOW, ddlStatements, HOURLY_TTL_DAYS, LOGS, LOGS_TTL_DAYS } from "../clickhouse/ddl.ts";
 import { loadModel } from "../model/model.ts";
 import { DATABASE } from "../model/names.ts";
 import { FAMILIES, hoursAgo, knownAttributes, knownVolume, workload, type LogRow } from "./catalog-workload.ts";
@@ -64,6 +64,7 @@ interface AttributeAnswer {
   last_seen: string;
 }
 
+const CATALOG_TABLES = [ATTRIBUTES, PATTERNS, VOLUME];
 const byKey = <T extends { scope: string; key: string }>(list: readonly T[]): Map<string, T> => new Map(list.map((a) => [`${a.scope} ${a.key}`, a]));
 
 describe("the catalog on chDB", () => {
@@ -249,8 +250,10 @@ describe("the catalog on chDB", () => {
 
 describe("the catalog when a block reaches otel_logs twice", () => {
   const logsDdl = ddlStatements(model).find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${LOGS}\n`)) ?? "";
+  // otel_logs as generated, with its deduplication window replaced by `window` (0: none).
   const statements = (window: number): string[] => {
-    const ddl = window === 0 ? logsDdl : logsDdl.replace(/SETTINGS /, `SETTINGS non_replicated_deduplication_window = ${window}, `);
+    const without = logsDdl.replace(/,?\s*non_replicated_deduplication_window\s*=\s*\d+/, "");
+    const ddl = window === 0 ? without : without.replace(/\nSETTINGS /, `\nSETTINGS non_replicated_deduplication_window = ${window}, `);
     return [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, ddl, ...catalogStatements(model, { ddl, ttlDays: LOGS_TTL_DAYS, rollupTtlDays: HOURLY_TTL_DAYS })];
   };
   // Observed on chDB 26.7: the first insert into a just-created table is not remembered for
@@ -266,7 +269,11 @@ describe("the catalog when a block reaches otel_logs twice", () => {
 
   it("copies otel_logs' deduplication window, and none when otel_logs has none", () => {
     assert.match(logsDdl, /ENGINE = MergeTree/);
-    assert.equal(dedupWindowOf(logsDdl), 0);
+    assert.equal(dedupWindowOf(logsDdl), DEDUPLICATION_WINDOW);
+    const generated = ddlStatements(model).filter((s) => CATALOG_TABLES.some((t) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${t}\n`)));
+    assert.equal(generated.length, 3);
+    for (const s of generated) assert.match(s, new RegExp(`non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW}`));
+    assert.equal(dedupWindowOf(statements(0)[1] ?? ""), 0);
     for (const s of statements(0).slice(2)) assert.doesNotMatch(s, /deduplication_window/);
     assert.equal(dedupWindowOf(statements(100)[1] ?? ""), 100);
     const tables = statements(100).filter((s) => s.startsWith("CREATE TABLE") && !s.startsWith(`CREATE TABLE IF NOT EXISTS ${LOGS}\n`));
