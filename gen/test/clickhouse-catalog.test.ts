@@ -2,7 +2,8 @@
 // are known (gen/test/catalog-workload.ts) goes into otel_logs in several inserts; the
 // materialized views' tables must give exactly those answers, and the same answers as the
 // same questions asked of otel_logs directly, before and after OPTIMIZE ... FINAL, after a
-// restart, and when a block is inserted twice and deduplicated.
+// restart, and when a block is inserted twice and deduplicated (also behind the ingest view,
+// as FluentBit inserts).
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +27,7 @@ import {
   type ReportFilters,
 } from "../clickhouse/catalog.ts";
 import { DEDUPLICATION_WINDOW, ddlStatements, HOURLY_TTL_DAYS, LOGS, LOGS_TTL_DAYS } from "../clickhouse/ddl.ts";
+import { insertQuery } from "../fluentbit/config.ts";
 import { loadModel } from "../model/model.ts";
 import { DATABASE } from "../model/names.ts";
 import { FAMILIES, hoursAgo, knownAttributes, knownVolume, workload, type LogRow } from "./catalog-workload.ts";
@@ -299,4 +301,51 @@ describe("the catalog when a block reaches otel_logs twice", () => {
       assert.equal(json<{ rows: number }>(patternsQuery({}, 10)).reduce((s, p) => s + p.rows, 0), stored);
     });
   }
+});
+
+describe("the catalog behind the ingest view, as FluentBit inserts (the generated schema)", () => {
+  const ingestDir = mkdtempSync(join(tmpdir(), "catalog-ingest-"));
+  before(() => {
+    session = new Session(ingestDir);
+    for (const stmt of ddlStatements(model)) session.query(stmt);
+  });
+  after(() => {
+    session.close();
+    rmSync(ingestDir, { recursive: true, force: true });
+  });
+
+  it("counts a chunk FluentBit sends twice once, like otel_logs, and equal chunks at other times twice", () => {
+    const hour = hoursAgo(1);
+    // One container line as FluentBit posts it (gen/fluentbit/config.ts: insertQuery).
+    const line = (i: number, second: number): string =>
+      JSON.stringify({
+        time: `${new Date(hour + second * 1000).toISOString().slice(0, 19)}.123456789Z`,
+        stream: "stdout",
+        log: JSON.stringify({ level: i % 5 === 0 ? 50 : 30, time: hour + second * 1000, pid: 1, hostname: "loggen-x7k2p", req: `r${i}`, msg: `request ${i} took ${i % 50}ms` }),
+        file: "/var/log/pods/otel-demo_loggen-6f8b9c7d5-x7k2p_3b1f0c2e-9a4d-4c7e-8f21-5d6a7b8c9d00/loggen/0.log",
+        node: "otel-demo",
+      });
+    const chunk = (first: number, second0: number): string => `${insertQuery()}\n${Array.from({ length: 50 }, (_, k) => line(first + k, second0 + k)).join("\n")}`;
+    session.query(chunk(0, 0)); // the first insert into a new table is not remembered for deduplication (see above)
+    session.query(chunk(100, 100));
+    session.query(chunk(100, 100)); // the same chunk again: a retry
+    session.query(chunk(100, 200)); // the same lines read again later: other times, other rows
+    const stored = Number(q(`SELECT count() FROM ${LOGS}`));
+    assert.equal(stored, 150);
+    const comparable = (list: AttributeAnswer[]): object[] =>
+      list.map(({ top_values, ...a }) => ({ ...a, top_values: a.distinct_values <= 5 ? [...top_values].sort() : "ties" }));
+    assert.deepEqual(comparable(json<AttributeAnswer>(attributesQuery({}))), comparable(json<AttributeAnswer>(attributesQuery({}, true))));
+    assert.equal(json<AttributeAnswer>(attributesQuery({})).find((a) => a.key === "req")?.distinct_values, 100);
+    assert.deepEqual(
+      json<{ severity: string; rows: number }>(volumeQuery({})).map((v) => [v.severity, v.rows]),
+      [
+        ["INFO", 120],
+        ["ERROR", 30],
+      ],
+    );
+    assert.deepEqual(
+      json<{ pattern: string; rows: number; severities: Record<string, number> }>(patternsQuery({}, 10)).map((p) => [p.pattern, p.rows, p.severities]),
+      [["request <num> took <num>ms", 150, { ERROR: 30, INFO: 120 }]],
+    );
+  });
 });
