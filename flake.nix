@@ -32,7 +32,7 @@
           generated = pkgs.callPackage ./nix/generated.nix { inherit src; };
           loggen = pkgs.callPackage ./nix/loggen.nix { };
           # HyperDX's static export from its pinned release, behind static-web-server.
-          hyperdx = pkgs.callPackage ./nix/hyperdx { };
+          hyperdx = pkgs.callPackage ./nix/hyperdx { inherit src; };
           images = pkgs.callPackage ./nix/images.nix { inherit loggen hyperdx; };
           k3sNode = import ./nix/k3s-node.nix { inherit images generated; };
         in
