@@ -103,6 +103,7 @@ stdenv.mkDerivation {
   installPhase = ''
     runHook preInstall
     test -f packages/app/out/search.html
+    test -f packages/app/out/pyodide/pyodide.asm.wasm
     cp -r packages/app/out $out
 
     # HyperDX's zod schemas (connections, sources) for gen/test/hyperdx.test.ts:
