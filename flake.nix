@@ -2,9 +2,9 @@
   description = "OpenTelemetry logs pipeline (loggen -> FluentBit -> ClickHouse -> HyperDX) on k3s in a MicroVM";
 
   inputs = {
-    nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.05";
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
     microvm = {
-      url = "github:astro/microvm.nix";
+      url = "github:microvm-nix/microvm.nix";
       inputs.nixpkgs.follows = "nixpkgs";
     };
   };
@@ -31,9 +31,13 @@
           src = nixpkgs.lib.cleanSource ./.;
           generated = pkgs.callPackage ./nix/generated.nix { inherit src; };
           loggen = pkgs.callPackage ./nix/loggen.nix { };
-          # HyperDX's static export from its pinned release, behind static-web-server.
+          # HyperDX's static export behind HAProxy and static-web-server (site and TOML made from src).
           hyperdx = pkgs.callPackage ./nix/hyperdx { inherit src; };
-          images = pkgs.callPackage ./nix/images.nix { inherit loggen hyperdx; };
+          # callPackages (plural): the file returns a set of images, each made overridable;
+          # callPackage would add `override`/`overrideDerivation` to the set itself.
+          # Fails evaluation when nixpkgs ships other versions than gen/versions.json records.
+          versions = import ./nix/versions.nix { inherit (pkgs) lib; inherit pkgs; };
+          images = versions.check (pkgs.callPackages ./nix/images.nix { inherit loggen hyperdx; });
           k3sNode = import ./nix/k3s-node.nix { inherit images generated; };
         in
         {
@@ -121,6 +125,6 @@
         default = import ./nix/devshell.nix { pkgs = pkgsFor system; };
       });
 
-      formatter = forAllSystems (system: (pkgsFor system).nixfmt-rfc-style);
+      formatter = forAllSystems (system: (pkgsFor system).nixfmt);
     };
 }

@@ -1,6 +1,5 @@
 // `npm run gen` writes every generated file; `npm run gen -- --check` only compares
 // and exits 1 listing the stale files. `--ports FILE` reads another ports.json.
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -38,8 +37,7 @@ function main(argv: string[]): number {
   let files;
   try {
     const model = loadModel(ROOT, args.ports === undefined ? undefined : resolve(args.ports));
-    const transformLua = readFileSync(resolve(ROOT, "lua/transform.lua"), "utf8");
-    files = generate(model, { transformLua });
+    files = generate(model);
   } catch (e) {
     console.error(`gen: ${(e as Error).message}`);
     return 1;

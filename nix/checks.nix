@@ -1,6 +1,6 @@
 # `nix flake check`: everything but vm-test runs in the build sandbox without KVM.
-# Binaries only Nix provides (fluent-bit, a ClickHouse server, luajit) are on PATH,
-# and also named by FLUENT_BIT, CLICKHOUSE and LUAJIT for tests that prefer a variable.
+# Binaries only Nix provides (fluent-bit, a ClickHouse server) are on PATH, and also
+# named by FLUENT_BIT and CLICKHOUSE for tests that prefer a variable.
 {
   lib,
   pkgs,
@@ -15,12 +15,10 @@ let
   package = lib.importJSON ../package.json;
 
   engines = [
-    pkgs.luajit
     pkgs.fluent-bit
     pkgs.clickhouse
   ];
   engineEnv = {
-    LUAJIT = "${pkgs.luajit}/bin/luajit";
     FLUENT_BIT = lib.getExe pkgs.fluent-bit;
     CLICKHOUSE = "${pkgs.clickhouse}/bin/clickhouse";
     # The loggen the image runs (checks/pipeline.test.ts starts it with node).
@@ -44,7 +42,7 @@ let
       inherit src;
       npmDeps = importNpmLock {
         inherit package;
-        packageLock = lib.importJSON ../package-lock.json;
+        packageLock = import ./npm-lock.nix { inherit lib; } ../package-lock.json;
       };
       npmConfigHook = importNpmLock.npmConfigHook;
       # The root `postinstall` would install loggen/ from the network.
@@ -73,8 +71,8 @@ in
     touch $out
   '';
 
-  # Lua transform tests on LuaJIT.
-  lua = npmCheck "lua" "node --import tsx --test lua/test/*.test.ts";
+  # The row contract: every line -> otel_logs row rule of the ingest view.
+  ingest = npmCheck "ingest" "node --import tsx --test gen/test/ingest.test.ts";
 
   # The DDL and the contract test on `clickhouse local` (CLICKHOUSE is set) instead of chDB.
   contract = npmCheck "contract" "node --import tsx --test checks/contract.test.ts";
@@ -89,7 +87,7 @@ in
   pipeline = npmCheck "pipeline" "node --import tsx --test checks/pipeline.test.ts";
 
   # The generated FluentBit config (from its ConfigMap) passes `fluent-bit --dry-run`,
-  # which checks plugin properties and compiles the Lua script.
+  # which checks every plugin property.
   fluent-bit-dry-run =
     pkgs.runCommand "check-fluent-bit-dry-run"
       {
@@ -105,8 +103,7 @@ in
         cm='select(.kind == "ConfigMap" and .data["fluent-bit.yaml"] != null)'
         yq "$cm | .data[\"fluent-bit.yaml\"]" ${generated}/k8s.generated/fluentbit.yaml \
           | sed -e "s|/fluent-bit/etc/|$PWD/etc/|g" -e "s|/var/lib/fluent-bit|$PWD/state|g" >etc/fluent-bit.yaml
-        yq "$cm | .data[\"transform.lua\"]" ${generated}/k8s.generated/fluentbit.yaml >etc/transform.lua
-        test -s etc/fluent-bit.yaml && test -s etc/transform.lua
+        test -s etc/fluent-bit.yaml
         fluent-bit --dry-run -c etc/fluent-bit.yaml
         touch $out
       '';

@@ -4,17 +4,16 @@
 pkgs.mkShell {
   packages = [
     pkgs.nodejs
-    pkgs.luajit
     pkgs.clickhouse
     pkgs.fluent-bit
     pkgs.kubectl
     pkgs.k9s
     pkgs.jq
-    pkgs.nixfmt-rfc-style
+    pkgs.nixfmt
   ];
   shellHook = ''
     export PATH="$PWD/node_modules/.bin:$PATH"
-    export LUAJIT=${pkgs.luajit}/bin/luajit FLUENT_BIT=${pkgs.fluent-bit}/bin/fluent-bit
+    export FLUENT_BIT=${pkgs.fluent-bit}/bin/fluent-bit
     export CLICKHOUSE=${pkgs.clickhouse}/bin/clickhouse
   '';
 }

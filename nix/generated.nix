@@ -20,7 +20,7 @@ buildNpmPackage {
   # all importNpmLock needs.
   npmDeps = importNpmLock {
     inherit package;
-    packageLock = lib.importJSON ../package-lock.json;
+    packageLock = import ./npm-lock.nix { inherit lib; } ../package-lock.json;
   };
   npmConfigHook = importNpmLock.npmConfigHook;
   # The root `postinstall` installs loggen/ from the network; no package needs its

@@ -24,6 +24,9 @@ let
   );
 in
 {
+  # The pinned nixpkgs ships the versions the generated configs were checked against.
+  assertions = (import ./versions.nix { inherit lib pkgs; }).assertions;
+
   services.k3s = {
     enable = true;
     role = "server";
@@ -34,7 +37,7 @@ in
       "--disable metrics-server"
       "--write-kubeconfig-mode 0600"
     ];
-    images = builtins.attrValues images ++ [ config.services.k3s.package.airgapImages ];
+    images = builtins.attrValues images ++ [ config.services.k3s.package.airgap-images ];
     manifests = builtins.listToAttrs (
       map (f: {
         name = lib.removeSuffix ".yaml" f;
@@ -100,5 +103,5 @@ in
     pkgs.jq
   ];
 
-  system.stateVersion = "25.05";
+  system.stateVersion = "26.05";
 }

@@ -1,7 +1,7 @@
 // ClickHouse server config, users, and the startup scripts that apply the schema
 // before the server accepts connections. Pure functions; gen/write.ts writes them.
 import type { Model } from "../model/model.ts";
-import { DATABASE, INGEST_USER, LOGS_TABLE, PASSWORD_ENV, READER_PASSWORD, READER_USER } from "../model/names.ts";
+import { DATABASE, INGEST_TABLE, INGEST_USER, PASSWORD_ENV, READER_PASSWORD, READER_USER } from "../model/names.ts";
 
 export { PASSWORD_ENV, READER_PASSWORD };
 import { ddlStatements } from "./ddl.ts";
@@ -133,14 +133,14 @@ export function usersXml(_model: Model): string {
             <quota>default</quota>
             <access_management>1</access_management>
         </default>
-        <!-- FluentBit: may only insert log rows (the materialized view writes as its definer). -->
+        <!-- FluentBit: may only insert lines into the ingest table (its materialized view writes otel_logs as its definer). -->
         <${INGEST_USER}>
             <password from_env="${PASSWORD_ENV.ingest}"/>
             <networks><ip>::/0</ip></networks>
             <profile>default</profile>
             <quota>default</quota>
             <grants>
-                <query>GRANT INSERT ON ${DATABASE}.${LOGS_TABLE}</query>
+                <query>GRANT INSERT ON ${DATABASE}.${INGEST_TABLE}</query>
             </grants>
         </${INGEST_USER}>
         <!-- HyperDX: reads the logs database and exactly the system tables its pages need. -->

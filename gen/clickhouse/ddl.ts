@@ -10,8 +10,8 @@
 // hyperdxio/hyperdx docker/otel-collector/schema/seed/00002_otel_logs_compat.sql.
 //
 // Our differences, each measured in bench/clickhouse-storage.ts:
-// - Timestamp is DateTime64(9, 'UTC'): the transform's "YYYY-MM-DD HH:MM:SS.nnnnnnnnn"
-//   string is parsed as UTC whatever the server's timezone.
+// - Timestamp is DateTime64(9, 'UTC'): the runtime's nanosecond time, whatever the
+//   server's timezone (the ingest view writes it; gen/clickhouse/ingest.ts).
 // - The demo fields are typed columns (RandomNumber, RandomString, Count) instead of
 //   strings inside LogAttributes: aggregation reads 1-2 bytes per row instead of a map.
 // - HyperDX resolves a bare Lucene field (`random_number:42`) by looking the name up in
@@ -26,38 +26,24 @@
 //   uniformly random, so every 8192-row granule holds every value and no index can skip.
 import type { Model } from "../model/model.ts";
 import { DATABASE, HOURLY_TABLE, HOURLY_VIEW, LOGS_TABLE } from "../model/names.ts";
+import { ingestTable, ingestView } from "./ingest.ts";
 
 /** Days of raw logs kept; whole daily parts are dropped (ttl_only_drop_parts). */
 export const LOGS_TTL_DAYS = 7;
 /** Days of hourly aggregates kept: the rollup outlives the raw rows it summarises. */
 export const HOURLY_TTL_DAYS = 90;
+/**
+ * Inserted blocks whose hashes each table remembers: a block inserted again (FluentBit
+ * resending a chunk whose answer it lost, or after a crash) is skipped instead of stored
+ * twice. Non-replicated MergeTree keeps none by default. FluentBit resends within minutes;
+ * at 4 inserts a second this covers over half an hour.
+ */
+export const DEDUPLICATION_WINDOW = 10_000;
 
 export const LOGS = `${DATABASE}.${LOGS_TABLE}`;
 export const HOURLY = `${DATABASE}.${HOURLY_TABLE}`;
 export const HOURLY_MV = `${DATABASE}.${HOURLY_VIEW}`;
 
-/** The columns lua/transform.lua may emit (JSONEachRow keys), in table order. */
-export const INSERTABLE_COLUMNS = [
-  "Timestamp",
-  "TraceId",
-  "SpanId",
-  "TraceFlags",
-  "SeverityText",
-  "SeverityNumber",
-  "ServiceName",
-  "Body",
-  "ResourceSchemaUrl",
-  "ResourceAttributes",
-  "ScopeSchemaUrl",
-  "ScopeName",
-  "ScopeVersion",
-  "ScopeAttributes",
-  "LogAttributes",
-  "EventName",
-  "RandomNumber",
-  "RandomString",
-  "Count",
-] as const;
 
 const logsTable = (): string => `CREATE TABLE IF NOT EXISTS ${LOGS}
 (
@@ -103,7 +89,7 @@ ENGINE = MergeTree
 PARTITION BY toDate(Timestamp)
 ORDER BY (toStartOfFiveMinutes(Timestamp), ServiceName, \`__otel_materialized_k8s.pod.name\`, Timestamp)
 TTL toDateTime(Timestamp) + INTERVAL ${LOGS_TTL_DAYS} DAY
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`;
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW}`;
 
 // Aggregate states, not values: an avg cannot be merged from partial avgs (the design's
 // SummingMergeTree would have summed them), avgState keeps sum and count.
@@ -120,7 +106,8 @@ const hourlyTable = (): string => `CREATE TABLE IF NOT EXISTS ${HOURLY}
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(Hour)
 ORDER BY (Hour, ServiceName, RandomString)
-TTL Hour + INTERVAL ${HOURLY_TTL_DAYS} DAY`;
+TTL Hour + INTERVAL ${HOURLY_TTL_DAYS} DAY
+SETTINGS non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW}`;
 
 // DEFINER = default: the view writes into the hourly table with the admin's rights, so the
 // ingest user needs nothing beyond INSERT on otel_logs.
@@ -159,7 +146,7 @@ export const EXAMPLE_QUERIES = {
 } as const;
 
 export function ddlStatements(_model: Model): string[] {
-  return [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, logsTable(), hourlyTable(), hourlyView()];
+  return [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, logsTable(), hourlyTable(), hourlyView(), ingestTable(), ingestView()];
 }
 
 /** The whole schema as one SQL script (sql/init.sql), with the example queries as comments. */

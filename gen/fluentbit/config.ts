@@ -1,47 +1,57 @@
 // FluentBit configuration (YAML): the DaemonSet's, and a local variant for tests and
-// local runs. Both share every stage, so what the pipeline test proves holds for the
-// cluster: tail (docker/CRI multiline) -> JSON merge -> lua/transform.lua -> HTTP INSERT
-// into ClickHouse. Option names are checked against FluentBit's source (v3.2 - v4.2):
-// plugins/in_tail/tail.c, plugins/filter_kubernetes/kubernetes.c, plugins/filter_lua/lua.c,
-// plugins/out_http/http.c, src/flb_config.c, src/flb_output.c.
+// benchmarks. Both share every stage, so what the pipeline test proves holds for the
+// cluster. FluentBit only reads and ships: tail (docker/CRI multiline: split lines
+// rejoined, the runtime's time string kept) -> the node name -> HTTP INSERT of each line,
+// as written, into ClickHouse's ingest table, where a materialized view makes the otel_logs
+// row (gen/clickhouse/ingest.ts). No parser, kubernetes or Lua filter: each cost more CPU
+// per line than the whole bare chain (docs/benchmarks.md).
+// Every key is checked against FluentBit's source at the version nixpkgs ships
+// (versions.json; table in docs/versions.md).
 import { stringify } from "yaml";
+import { INGEST, INGEST_COLUMNS } from "../clickhouse/ingest.ts";
 import type { Model } from "../model/model.ts";
-import { DATABASE, INGEST_USER, LOGS_TABLE, NAMESPACE, PASSWORD_ENV } from "../model/names.ts";
+import { INGEST_USER, NAMESPACE, PASSWORD_ENV } from "../model/names.ts";
 
-/** Where the DaemonSet mounts the config and the transform (one ConfigMap). */
+/** Where the DaemonSet mounts the config (one ConfigMap). */
 export const CONFIG_DIR = "/fluent-bit/etc";
 export const CONFIG_FILE = `${CONFIG_DIR}/fluent-bit.yaml`;
-export const LUA_SCRIPT = `${CONFIG_DIR}/transform.lua`;
-/** The global function lua/transform.lua defines. */
-export const LUA_CALL = "otel_logs_row";
 /** hostPath: tail offsets and buffered chunks survive pod restarts. */
 export const STATE_DIR = "/var/lib/fluent-bit";
-/** The loggen Deployment's pods are loggen-<hash>-<id>; files are <pod>_<namespace>_<container>-<id>.log. */
-export const LOG_GLOB = "/var/log/containers/loggen-*.log";
+/** The kubelet's log files: /var/log/pods/<namespace>_<pod>_<uid>/<container>/<restarts>.log. */
+export const PODS_LOG_DIR = "/var/log/pods";
+/** The loggen Deployment's pods (loggen-<hash>-<id>) in the demo namespace. */
+export const LOG_GLOB = `${PODS_LOG_DIR}/${NAMESPACE}_loggen-*/loggen/*.log`;
 /** Env var (from the Secret) holding the ingest user's password; FluentBit expands ${...}. */
 export const INGEST_PASSWORD_ENV = PASSWORD_ENV.ingest;
+/** Env var (downward API: spec.nodeName) naming the node, for k8s.node.name. */
+export const NODE_NAME_ENV = "NODE_NAME";
 /** Cluster DNS name of the ClickHouse Service. */
 export const CLICKHOUSE_HOST = `clickhouse.${NAMESPACE}.svc.cluster.local`;
 
 /**
- * Settings of every INSERT FluentBit sends (also used by the contract test).
- * input_format_skip_unknown_fields = 0: a key the table lacks fails the chunk loudly
- * (it is kept in the rejected folder) instead of silently dropping that field;
- * the transform emits only columns, so this only fires on schema drift.
+ * Settings of every INSERT FluentBit sends (also used by the tests).
+ * - input_format_skip_unknown_fields = 1: FluentBit's own keys that the ingest table does not
+ *   take (the CRI partial flag `_p`) are ignored; the line itself is one key, `log`.
+ * - deduplicate_blocks_in_dependent_materialized_views = 1: a chunk sent again (FluentBit
+ *   retries one whose answer it lost, or resends it after a crash) is recognised by otel_logs
+ *   and by every view behind it, not only by the first table (the default only from 26.2).
  */
-export const INSERT_SETTINGS = { input_format_skip_unknown_fields: 0 } as const;
+export const INSERT_SETTINGS = {
+  input_format_skip_unknown_fields: 1,
+  deduplicate_blocks_in_dependent_materialized_views: 1,
+} as const;
 
 /** The INSERT statement FluentBit posts its JSON lines to. */
-export function insertQuery(): string {
+export function insertQuery(table = INGEST): string {
   const settings = Object.entries(INSERT_SETTINGS)
     .map(([k, v]) => `${k} = ${v}`)
     .join(", ");
-  return `INSERT INTO ${DATABASE}.${LOGS_TABLE} SETTINGS ${settings} FORMAT JSONEachRow`;
+  return `INSERT INTO ${table} SETTINGS ${settings} FORMAT JSONEachRow`;
 }
 
 /** The http output's uri: ClickHouse's HTTP interface takes the statement in ?query=. */
-export function insertUri(): string {
-  return `/?query=${encodeURIComponent(insertQuery())}`;
+export function insertUri(table = INGEST): string {
+  return `/?query=${encodeURIComponent(insertQuery(table))}`;
 }
 
 type Section = Record<string, string | number>;
@@ -52,9 +62,14 @@ interface ServiceOptions {
   readonly logLevel: string;
 }
 
+/** See service(): also the upper bound of the pipeline's added latency. */
+export const FLUSH_SECONDS = 0.25;
+
 function service(o: ServiceOptions): Section {
   return {
-    flush: 1,
+    // Seconds between flushes: a line is queryable about this long after it is written
+    // (plus the INSERT), so emit -> queryable stays under a second at p99.
+    flush: FLUSH_SECONDS,
     log_level: o.logLevel,
     ...(o.httpPort === undefined
       ? { http_server: "off" }
@@ -81,22 +96,25 @@ function service(o: ServiceOptions): Section {
     "storage.checksum": "off",
     "storage.metrics": "on",
     "storage.backlog.mem_limit": "16M",
-    "storage.max_chunks_up": 32,
+    // Chunks held in memory (each up to ~2 MB); the rest of a backlog waits on disk.
+    "storage.max_chunks_up": 16,
     // Chunks ClickHouse refuses (4xx other than 408/429, never retried) are copied
-    // to <storage.path>/rejected instead of being discarded (FluentBit >= 4.2; older
-    // versions ignore unknown service keys).
+    // to <storage.path>/rejected instead of being discarded (FluentBit >= 4.2).
     "storage.keep.rejected": "on",
     "storage.rejected.path": "rejected",
   };
 }
 
-function tailInput(tag: string, path: string, stateDir: string): Section {
+function tailInput(tag: string, path: string, stateDir: string, withPath = true): Section {
   return {
     name: "tail",
     tag,
     path,
-    // Both runtimes' formats; a long line split by the runtime (CRI "P") is rejoined.
+    // Both runtimes' formats; a long line split by the runtime (CRI "P") is rejoined. Both
+    // parsers keep the runtime's time string (time_keep), which ClickHouse parses to the ns.
     "multiline.parser": "docker, cri",
+    // The file's path names the pod: the ingest view reads namespace, pod, uid and container.
+    ...(withPath ? { path_key: "file" } : {}),
     db: `${stateDir}/tail.db`,
     "db.sync": "normal",
     "db.locking": "on",
@@ -113,16 +131,9 @@ function tailInput(tag: string, path: string, stateDir: string): Section {
   };
 }
 
-function luaFilter(match: string, script: string): Section {
-  return {
-    name: "lua",
-    match,
-    script,
-    call: LUA_CALL,
-    // ns timestamps as {sec, nsec}: a double would lose the last digits.
-    time_as_table: "on",
-    protected_mode: "on",
-  };
+/** Adds the node's name to every line (one short key; the node is not in the file path). */
+function nodeFilter(match: string, nodeName: string): Section {
+  return { name: "record_modifier", match, record: `node ${nodeName}` };
 }
 
 interface HttpTarget {
@@ -130,6 +141,7 @@ interface HttpTarget {
   readonly port: number;
   readonly user: string | undefined;
   readonly passwordEnv: string | undefined;
+  readonly uri: string;
 }
 
 function httpOutput(match: string, t: HttpTarget): Section {
@@ -138,12 +150,13 @@ function httpOutput(match: string, t: HttpTarget): Section {
     match,
     host: t.host,
     port: t.port,
-    uri: insertUri(),
+    uri: t.uri,
     // One JSON object per line (Content-Type application/x-ndjson, set by the plugin).
     format: "json_lines",
     // Otherwise every row gets an extra "date" key that otel_logs does not have.
     json_date_key: "false",
-    compress: "gzip",
+    // No compression: the Service is on the same node or cluster network, and gzip would
+    // cost FluentBit more CPU per line than the rest of its work.
     ...(t.user === undefined ? {} : { http_user: t.user }),
     ...(t.passwordEnv === undefined ? {} : { http_passwd: `\${${t.passwordEnv}}` }),
     // Default is 1 retry; unlimited retries with filesystem buffering = no loss while
@@ -152,21 +165,6 @@ function httpOutput(match: string, t: HttpTarget): Section {
     "storage.total_limit_size": "1G",
   };
 }
-
-/**
- * pino's JSON line -> top-level keys, before anything else needs them. A line that is not
- * JSON keeps `log` (the transform then uses it as Body). No time key: the record keeps the
- * container runtime's nanosecond timestamp.
- */
-const JSON_PARSER = { name: "pino_json", format: "json" } as const;
-const parseJson = (match: string): Section => ({
-  name: "parser",
-  match,
-  key_name: "log",
-  parser: JSON_PARSER.name,
-  reserve_data: "on",
-  preserve_key: "off",
-});
 
 function render(doc: object): string {
   return `# Generated by gen/fluentbit/config.ts (npm run gen). Do not edit.\n${stringify(doc, { lineWidth: 0 })}`;
@@ -177,33 +175,16 @@ export function fluentBitConfig(model: Model): string {
   const match = "kube.*";
   return render({
     service: service({ httpPort: model.ports.services.fluentbit.http, stateDir: STATE_DIR, logLevel: "info" }),
-    parsers: [JSON_PARSER],
     pipeline: {
       inputs: [tailInput(match, LOG_GLOB, STATE_DIR)],
-      filters: [
-        parseJson(match),
-        {
-          name: "kubernetes",
-          match,
-          // Tail tags are kube.<path with / as .>; the filter reads pod, namespace and
-          // container from the file name after this prefix.
-          kube_tag_prefix: "kube.var.log.containers.",
-          // The parser filter before it already parsed the JSON: merge_log would do the same
-          // only when the API answers (when it cannot be reached this filter adds nothing and
-          // leaves `log` untouched), so the fields never depend on the API server.
-          merge_log: "off",
-          labels: "on",
-          annotations: "off",
-          buffer_size: "256k",
-        },
-        luaFilter(match, LUA_SCRIPT),
-      ],
+      filters: [nodeFilter(match, `\${${NODE_NAME_ENV}}`)],
       outputs: [
         httpOutput(match, {
           host: CLICKHOUSE_HOST,
           port: model.ports.services.clickhouse.http,
           user: INGEST_USER,
           passwordEnv: INGEST_PASSWORD_ENV,
+          uri: insertUri(),
         }),
       ],
     },
@@ -211,13 +192,13 @@ export function fluentBitConfig(model: Model): string {
 }
 
 export interface LocalOptions {
-  /** File (or glob) of docker- or CRI-formatted container log lines to follow. */
+  /** Glob of docker- or CRI-formatted log files, best laid out like /var/log/pods. */
   readonly logFile: string;
   readonly clickhouse: { readonly host: string; readonly port: number };
   /** Folder for the tail db and the chunk storage (created by FluentBit). */
   readonly stateDir: string;
-  /** Path of lua/transform.lua. */
-  readonly luaPath: string;
+  /** The node name the rows carry. */
+  readonly nodeName: string;
   /** ClickHouse user; omitted: no Authorization header (ClickHouse's passwordless default). */
   readonly user?: string;
   /** Name of the env var holding the password (never the password itself). */
@@ -225,23 +206,32 @@ export interface LocalOptions {
   /** FluentBit's HTTP server (health, metrics); omitted: off. */
   readonly httpPort?: number;
   readonly logLevel?: string;
+  /**
+   * "bare": tail -> http into `table` and nothing else (the benchmark's baseline); the
+   * default is the generated chain.
+   */
+  readonly bare?: { readonly table: string };
 }
 
-/** The same pipeline without Kubernetes: tail -> JSON parser -> transform -> ClickHouse. */
+/** The same pipeline without Kubernetes: tail -> node -> ClickHouse. */
 export function fluentBitLocalConfig(o: LocalOptions): string {
   const match = "local.*";
+  const target = { host: o.clickhouse.host, port: o.clickhouse.port, user: o.user, passwordEnv: o.passwordEnv };
   return render({
     service: service({ httpPort: o.httpPort, stateDir: o.stateDir, logLevel: o.logLevel ?? "info" }),
-    parsers: [JSON_PARSER],
-    pipeline: {
-      inputs: [tailInput(match, o.logFile, o.stateDir)],
-      filters: [
-        parseJson(match),
-        luaFilter(match, o.luaPath),
-      ],
-      outputs: [
-        httpOutput(match, { host: o.clickhouse.host, port: o.clickhouse.port, user: o.user, passwordEnv: o.passwordEnv }),
-      ],
-    },
+    pipeline:
+      o.bare === undefined
+        ? {
+            inputs: [tailInput(match, o.logFile, o.stateDir)],
+            filters: [nodeFilter(match, o.nodeName)],
+            outputs: [httpOutput(match, { ...target, uri: insertUri() })],
+          }
+        : {
+            inputs: [tailInput(match, o.logFile, o.stateDir, false)],
+            outputs: [httpOutput(match, { ...target, uri: insertUri(o.bare.table) })],
+          },
   });
 }
+
+/** The keys FluentBit sends; the ingest table takes these (INGEST_COLUMNS), and ignores others. */
+export const SENT_KEYS = Object.keys(INGEST_COLUMNS);

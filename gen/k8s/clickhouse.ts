@@ -4,8 +4,9 @@ import type { StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { ConfigMap, Service } from "kubernetes-types/core/v1.js";
 import { serverConfigXml, startupScriptsXml, usersXml } from "../clickhouse/config.ts";
 import { initSql } from "../clickhouse/ddl.ts";
+import { schemaProbeQuery } from "../clickhouse/readiness.ts";
 import type { Model } from "../model/model.ts";
-import { PASSWORD_ENV, SECRET_KEYS } from "../model/names.ts";
+import { PASSWORD_ENV, READER_PASSWORD, READER_USER, SECRET_KEYS } from "../model/names.ts";
 import {
   configChecksum,
   containerPorts,
@@ -66,10 +67,24 @@ export function clickhouseStatefulSet(model: Model): StatefulSet {
                 secretEnv(PASSWORD_ENV.ingest, SECRET_KEYS.ingestPassword),
               ],
               ports: containerPorts(model, "clickhouse"),
-              // The schema is applied before the server listens, so /ping answering means ready to ingest.
+              // Alive: the server answers. Ready: the schema FluentBit inserts into exists (a
+              // failed startup script leaves a server that answers /ping without it).
               startupProbe: httpProbe("/ping", "http", 2, { failureThreshold: 60 }),
               livenessProbe: httpProbe("/ping", "http", 10),
-              readinessProbe: httpProbe("/ping", "http", 5),
+              readinessProbe: {
+                httpGet: {
+                  path: `/?query=${encodeURIComponent(schemaProbeQuery())}`,
+                  port: "http",
+                  // The read-only user, whose password is public by design (gen/model/names.ts).
+                  httpHeaders: [
+                    { name: "X-ClickHouse-User", value: READER_USER },
+                    { name: "X-ClickHouse-Key", value: READER_PASSWORD },
+                  ],
+                },
+                periodSeconds: 5,
+                timeoutSeconds: 2,
+                failureThreshold: 3,
+              },
               resources: {
                 requests: { cpu: "500m", memory: "1Gi" },
                 limits: { cpu: "2", memory: "2Gi" },

@@ -1,11 +1,12 @@
-// FluentBit: DaemonSet tailing container logs on each node, with the RBAC its
-// kubernetes filter needs, its config (generated YAML + lua/transform.lua) and Services.
+// FluentBit: DaemonSet tailing container logs on each node, its config (generated YAML)
+// and Services. It never talks to the Kubernetes API (the pod's identity is in the log
+// file's path, the node's name comes from the downward API), so it has no RBAC and no
+// service account token.
 import type { DaemonSet } from "kubernetes-types/apps/v1.js";
-import type { ConfigMap, Service, ServiceAccount } from "kubernetes-types/core/v1.js";
-import type { ClusterRole, ClusterRoleBinding } from "kubernetes-types/rbac/v1.js";
-import { CONFIG_DIR, CONFIG_FILE, fluentBitConfig, INGEST_PASSWORD_ENV, STATE_DIR } from "../fluentbit/config.ts";
+import type { ConfigMap, Service } from "kubernetes-types/core/v1.js";
+import { CONFIG_DIR, CONFIG_FILE, fluentBitConfig, INGEST_PASSWORD_ENV, NODE_NAME_ENV, STATE_DIR } from "../fluentbit/config.ts";
 import type { Model } from "../model/model.ts";
-import { NAMESPACE, SECRET_KEYS } from "../model/names.ts";
+import { SECRET_KEYS } from "../model/names.ts";
 import {
   configChecksum,
   containerPorts,
@@ -20,33 +21,13 @@ import {
   services,
 } from "./common.ts";
 
-export function fluentbitConfigMap(model: Model, transformLua: string): ConfigMap {
+export function fluentbitConfigMap(model: Model): ConfigMap {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: meta("fluentbit", "fluentbit-config"),
-    data: { "fluent-bit.yaml": fluentBitConfig(model), "transform.lua": transformLua },
+    data: { "fluent-bit.yaml": fluentBitConfig(model) },
   };
-}
-
-export function fluentbitRbac(): [ServiceAccount, ClusterRole, ClusterRoleBinding] {
-  const name = "fluentbit";
-  return [
-    { apiVersion: "v1", kind: "ServiceAccount", metadata: meta("fluentbit") },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRole",
-      metadata: { name, labels: labels("fluentbit") },
-      rules: [{ apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] }],
-    },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRoleBinding",
-      metadata: { name, labels: labels("fluentbit") },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
-      subjects: [{ kind: "ServiceAccount", name, namespace: NAMESPACE }],
-    },
-  ];
 }
 
 /** `config` is the ConfigMap the pods mount: its checksum restarts them when it changes. */
@@ -63,7 +44,7 @@ export function fluentbitDaemonSet(model: Model, config: ConfigMap): DaemonSet {
       template: {
         metadata: { labels: labels("fluentbit"), annotations: configChecksum(config) },
         spec: {
-          serviceAccountName: "fluentbit",
+          automountServiceAccountToken: false,
           // Runs as root only to read the root-owned container logs; no capabilities.
           securityContext: podSecurity(null),
           // Enough time to flush buffered chunks to ClickHouse on shutdown.
@@ -75,14 +56,21 @@ export function fluentbitDaemonSet(model: Model, config: ConfigMap): DaemonSet {
               ...image(model, "fluentbit"),
               command: ["/bin/fluent-bit"],
               args: ["-c", CONFIG_FILE],
-              env: [secretEnv(INGEST_PASSWORD_ENV, SECRET_KEYS.ingestPassword)],
+              env: [
+                secretEnv(INGEST_PASSWORD_ENV, SECRET_KEYS.ingestPassword),
+                { name: NODE_NAME_ENV, valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+              ],
               ports: containerPorts(model, "fluentbit"),
               // "/" answers whenever the process serves; /api/v1/health turns unhealthy on output errors.
               livenessProbe: httpProbe("/", "http", 10, { initialDelaySeconds: 5 }),
               readinessProbe: httpProbe("/api/v1/health", "http", 10, { initialDelaySeconds: 5 }),
+              // Measured (docs/benchmarks.md): ~8 CPU-s per million lines, so 10,000 lines/s
+              // need ~0.08 CPU; the limit leaves room to drain a backlog several times faster
+              // than it grows. Memory peaks with a backlog (chunks up in memory, see
+              // storage.max_chunks_up in gen/fluentbit/config.ts).
               resources: {
-                requests: { cpu: "50m", memory: "64Mi" },
-                limits: { cpu: "200m", memory: "128Mi" },
+                requests: { cpu: "100m", memory: "64Mi" },
+                limits: { cpu: "500m", memory: "256Mi" },
               },
               securityContext: containerSecurity({ runAsRoot: true }),
               volumeMounts: [

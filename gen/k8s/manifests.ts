@@ -1,7 +1,7 @@
 // All Kubernetes objects, grouped into one file per component.
 import type { Model } from "../model/model.ts";
 import { clickhouseConfigMaps, clickhouseServices, clickhouseStatefulSet } from "./clickhouse.ts";
-import { fluentbitConfigMap, fluentbitDaemonSet, fluentbitRbac, fluentbitServices } from "./fluentbit.ts";
+import { fluentbitConfigMap, fluentbitDaemonSet, fluentbitServices } from "./fluentbit.ts";
 import { hyperdxConfigMap, hyperdxDeployment, hyperdxServices } from "./hyperdx.ts";
 import { loggenDeployment } from "./loggen.ts";
 import { namespace } from "./namespace.ts";
@@ -12,18 +12,12 @@ export interface K8sObject {
   readonly kind?: string;
 }
 
-/** Files outside the generator that manifests embed (read by gen/main.ts). */
-export interface ManifestInputs {
-  readonly transformLua: string;
-}
-
-export function manifests(model: Model, inputs: ManifestInputs): Record<string, K8sObject[]> {
-  const fluentbitConfig = fluentbitConfigMap(model, inputs.transformLua);
+export function manifests(model: Model): Record<string, K8sObject[]> {
+  const fluentbitConfig = fluentbitConfigMap(model);
   return {
     "namespace.yaml": [namespace()],
     "loggen.yaml": [loggenDeployment(model)],
     "fluentbit.yaml": [
-      ...fluentbitRbac(),
       fluentbitConfig,
       fluentbitDaemonSet(model, fluentbitConfig),
       ...fluentbitServices(model),

@@ -15,6 +15,8 @@ const SHAPE = {
   namespace: K8S_NAME,
   database: IDENTIFIER,
   logsTable: IDENTIFIER,
+  ingestTable: IDENTIFIER,
+  ingestView: IDENTIFIER,
   hourlyTable: IDENTIFIER,
   hourlyView: IDENTIFIER,
   ingestUser: IDENTIFIER,
@@ -57,6 +59,9 @@ export const NAMESPACE = names.namespace;
 /** ClickHouse database and tables. */
 export const DATABASE = names.database;
 export const LOGS_TABLE = names.logsTable;
+/** The Null table FluentBit inserts raw lines into, and the view that turns them into otel_logs rows. */
+export const INGEST_TABLE = names.ingestTable;
+export const INGEST_VIEW = names.ingestView;
 export const HOURLY_TABLE = names.hourlyTable;
 export const HOURLY_VIEW = names.hourlyView;
 

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { describe, it } from "node:test";
 import { loadModel, type Model } from "../model/model.ts";
-import { DATABASE, INGEST_USER, LOGS_TABLE, READER_USER } from "../model/names.ts";
+import { DATABASE, INGEST_TABLE, INGEST_USER, LOGS_TABLE, READER_USER } from "../model/names.ts";
 import { parsePorts } from "../model/ports.ts";
 import { PASSWORD_ENV, READER_PASSWORD, READER_SYSTEM_TABLES, SYSTEM_LOGS, SYSTEM_LOG_DAYS, serverConfigXml, startupScriptsXml, usersXml } from "../clickhouse/config.ts";
 import { ddlStatements } from "../clickhouse/ddl.ts";
@@ -137,8 +137,8 @@ describe("ClickHouse users", () => {
     assert.equal(text(user(INGEST_USER), "password"), "");
   });
 
-  it("lets the ingest user only INSERT into otel_logs, and no one else manage access", () => {
-    assert.deepEqual(path(user(INGEST_USER), "grants")?.children.map((g) => g.text), [`GRANT INSERT ON ${DATABASE}.${LOGS_TABLE}`]);
+  it("lets the ingest user only INSERT into the ingest table, and no one else manage access", () => {
+    assert.deepEqual(path(user(INGEST_USER), "grants")?.children.map((g) => g.text), [`GRANT INSERT ON ${DATABASE}.${INGEST_TABLE}`]);
     assert.equal(path(user(INGEST_USER), "access_management"), undefined);
     assert.equal(path(user(READER_USER), "access_management"), undefined);
   });

@@ -6,14 +6,15 @@ import { resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Session } from "chdb";
 import { loadModel } from "../model/model.ts";
-import { DATABASE, HOURLY_TABLE, HOURLY_VIEW, LOGS_TABLE } from "../model/names.ts";
-import { ddlStatements, EXAMPLE_QUERIES, HOURLY_QUERY, INSERTABLE_COLUMNS, initSql, LOGS } from "../clickhouse/ddl.ts";
+import { DATABASE, HOURLY_TABLE, HOURLY_VIEW, INGEST_TABLE, INGEST_VIEW, LOGS_TABLE } from "../model/names.ts";
+import { schemaProbeQuery } from "../clickhouse/readiness.ts";
+import { ddlStatements, EXAMPLE_QUERIES, HOURLY_QUERY, initSql, LOGS } from "../clickhouse/ddl.ts";
 
 const model = loadModel(resolve(import.meta.dirname, "../.."));
 let session: Session;
 const q = (sql: string): string => session.query(sql, "TSV").trim();
 
-/** "YYYY-MM-DD HH:MM:SS.nnnnnnnnn" (UTC) for an epoch in ns, as lua/transform.lua writes it. */
+/** "YYYY-MM-DD HH:MM:SS.nnnnnnnnn" (UTC) for an epoch in ns, as otel_logs prints it. */
 function chTime(ns: bigint): string {
   const ms = Number(ns / 1_000_000n);
   const base = new Date(ms).toISOString().slice(0, 19).replace("T", " ");
@@ -32,10 +33,10 @@ describe("otel_logs DDL on chDB", () => {
   });
   after(() => session.close());
 
-  it("creates the database, table, rollup and view named in names.ts, idempotently", () => {
+  it("creates the database, tables and views named in names.json, idempotently", () => {
     assert.equal(
       q(`SELECT name FROM system.tables WHERE database = '${DATABASE}' ORDER BY name`),
-      [LOGS_TABLE, HOURLY_TABLE, HOURLY_VIEW].sort().join("\n"),
+      [LOGS_TABLE, HOURLY_TABLE, HOURLY_VIEW, INGEST_TABLE, INGEST_VIEW].sort().join("\n"),
     );
     for (const stmt of ddlStatements(model)) assert.match(stmt, /^CREATE (DATABASE|TABLE|MATERIALIZED VIEW) IF NOT EXISTS /);
     // sql/init.sql is the same schema as one script (clickhouse client --multiquery < sql/init.sql).
@@ -43,16 +44,24 @@ describe("otel_logs DDL on chDB", () => {
     session.query(initSql(model));
   });
 
+  it("the readiness probe's query answers on the schema and fails when part of it is missing", () => {
+    assert.equal(q(schemaProbeQuery()), "");
+    // The same schema in another database, but for the ingest view (a failed startup script).
+    const other = (sql: string): string => sql.replaceAll(`${DATABASE}.`, "probe_copy.").replace(`DATABASE IF NOT EXISTS ${DATABASE}`, "DATABASE IF NOT EXISTS probe_copy");
+    for (const stmt of ddlStatements(model).filter((st) => !st.includes(INGEST_VIEW))) session.query(other(stmt));
+    assert.throws(() => session.query(other(schemaProbeQuery())), /UNKNOWN_TABLE|does not exist/);
+    session.query("DROP DATABASE probe_copy SYNC");
+  });
+
   it("has the columns HyperDX needs to detect an OTel log table, and the row contract's columns", () => {
     const cols = new Set(q(`SELECT name FROM system.columns WHERE database = '${DATABASE}' AND table = '${LOGS_TABLE}'`).split("\n"));
     for (const c of ["Timestamp", "Body", "SeverityText", "TraceId", "SpanId", "ServiceName", "LogAttributes", "ResourceAttributes"]) {
       assert.ok(cols.has(c), `missing ${c}`);
     }
-    for (const c of INSERTABLE_COLUMNS) assert.ok(cols.has(c), `missing ${c}`);
     assert.equal(q(`SELECT engine_full LIKE '%ttl_only_drop_parts = 1%' AND engine_full LIKE '%TTL toDateTime(Timestamp) + toIntervalDay(7)%' FROM system.tables WHERE database = '${DATABASE}' AND name = '${LOGS_TABLE}'`), "1");
   });
 
-  it("reads the transform's timestamp as UTC whatever the session timezone, with all 9 digits", () => {
+  it("reads a timestamp as UTC whatever the session timezone, with all 9 digits", () => {
     const ns = BigInt(Date.now() - 3_600_000) * 1_000_000n + 123_456n;
     session.query("SET session_timezone = 'Asia/Kolkata'");
     try {

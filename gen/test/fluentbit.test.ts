@@ -17,13 +17,12 @@ import {
   insertQuery,
   insertUri,
   LOG_GLOB,
-  LUA_CALL,
-  LUA_SCRIPT,
+  NODE_NAME_ENV,
   STATE_DIR,
   type LocalOptions,
 } from "../fluentbit/config.ts";
 import { loadModel } from "../model/model.ts";
-import { DATABASE, INGEST_USER, LOGS_TABLE, NAMESPACE } from "../model/names.ts";
+import { DATABASE, INGEST_TABLE, INGEST_USER, LOGS_TABLE, NAMESPACE } from "../model/names.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const model = loadModel(ROOT);
@@ -32,7 +31,7 @@ type Section = Record<string, unknown>;
 interface Config {
   service: Section;
   parsers?: Section[];
-  pipeline: { inputs: Section[]; filters: Section[]; outputs: Section[] };
+  pipeline: { inputs: Section[]; filters?: Section[]; outputs: Section[] };
 }
 const parsed = (text: string): Config => parse(text) as Config;
 const only = (sections: Section[], name: string): Section => {
@@ -54,7 +53,7 @@ const local: LocalOptions = {
   logFile: "/tmp/run/loggen.log",
   clickhouse: { host: "127.0.0.1", port: 18123 },
   stateDir: "/tmp/run/state",
-  luaPath: "/repo/lua/transform.lua",
+  nodeName: "node-1",
   user: INGEST_USER,
   passwordEnv: "TEST_INGEST_PASSWORD",
   httpPort: 12020,
@@ -75,60 +74,47 @@ test("tail follows exactly the loggen pods' log files, with offsets and chunks o
   const tail = only(cluster.pipeline.inputs, "tail");
   assert.equal(cluster.pipeline.inputs.length, 1);
   assert.equal(tail["path"], LOG_GLOB);
-  const glob = new RegExp(`^${LOG_GLOB.replace(/[.]/g, "\\.").replace("*", "[^/]*")}$`);
-  const id = "0123456789abcdef".repeat(4);
-  assert.ok(glob.test(`/var/log/containers/loggen-6d5f7c9b8-x2x7k_${NAMESPACE}_loggen-${id}.log`));
-  assert.ok(!glob.test(`/var/log/containers/clickhouse-0_${NAMESPACE}_clickhouse-${id}.log`));
-  assert.ok(!glob.test(`/var/log/containers/fluentbit-abcde_${NAMESPACE}_fluentbit-${id}.log`));
+  const glob = new RegExp(`^${LOG_GLOB.replace(/[.]/g, "\\.").replaceAll("*", "[^/]*")}$`);
+  const uid = "0b9ad0a4-1f7e-4d7c-9d3e-3f1f1f0c2a11";
+  assert.ok(glob.test(`/var/log/pods/${NAMESPACE}_loggen-6d5f7c9b8-x2x7k_${uid}/loggen/0.log`));
+  assert.ok(!glob.test(`/var/log/pods/${NAMESPACE}_clickhouse-0_${uid}/clickhouse/0.log`));
+  assert.ok(!glob.test(`/var/log/pods/${NAMESPACE}_fluentbit-abcde_${uid}/fluentbit/0.log`));
+  assert.ok(!glob.test(`/var/log/pods/${NAMESPACE}_loggen-6d5f7c9b8-x2x7k_${uid}/loggen/0.log.20261121-093724`), "rotated files are followed by inode, not found again");
   assert.equal(tail["multiline.parser"], "docker, cri");
+  assert.equal(tail["path_key"], "file", "the ingest view reads the pod from the path");
   assert.equal(tail["db"], `${STATE_DIR}/tail.db`);
   assert.equal(tail["storage.type"], "filesystem");
   assert.ok(isOn(tail["read_from_head"]), "a file found at start is read from its beginning");
   assert.ok(isOn(tail["skip_long_lines"]), "one long line must not stop the whole file");
 });
 
-test("the JSON is parsed before the kubernetes filter, so fields never depend on the API server; lua calls the transform with ns time", () => {
-  const tail = only(cluster.pipeline.inputs, "tail");
-  const file = `/var/log/containers/loggen-6d5f7c9b8-x2x7k_${NAMESPACE}_loggen-abc.log`;
-  const tag = tailTag(tail["tag"], file);
-  const parser = only(cluster.pipeline.filters, "parser");
-  assert.ok(matches(parser["match"], tag));
-  assert.equal(parser["key_name"], "log");
-  assert.ok(isOn(parser["reserve_data"]), "the record's other keys (stream, _p) stay");
-  const parsers = cluster.parsers ?? [];
-  assert.deepEqual(parsers.find((p) => p["name"] === parser["parser"]), { name: parser["parser"], format: "json" }, "no time_key: the runtime's ns time stays");
-  const k8s = only(cluster.pipeline.filters, "kubernetes");
-  assert.ok(matches(k8s["match"], tag));
-  assert.ok(!isOn(k8s["merge_log"]), "the parser filter already merged the JSON");
-  assert.ok(cluster.pipeline.filters.indexOf(parser) < cluster.pipeline.filters.indexOf(k8s));
-  // The filter reads pod, namespace and container from the tag after this prefix.
-  assert.ok(tag.startsWith(String(k8s["kube_tag_prefix"])));
-  assert.equal(tag.slice(String(k8s["kube_tag_prefix"]).length), file.split("/").at(-1));
-
-  const lua = only(cluster.pipeline.filters, "lua");
-  assert.ok(matches(lua["match"], tag));
-  assert.ok(cluster.pipeline.filters.indexOf(k8s) < cluster.pipeline.filters.indexOf(lua), "metadata before the transform");
-  assert.equal(lua["script"], LUA_SCRIPT);
-  assert.equal(lua["call"], LUA_CALL);
-  assert.match(readFileSync(resolve(ROOT, "lua/transform.lua"), "utf8"), new RegExp(`^function ${LUA_CALL}\\(tag, ts, record\\)`, "m"));
-  assert.ok(isOn(lua["time_as_table"]), "a double cannot hold epoch nanoseconds");
+test("the only filter adds the node's name from the downward API; no parsing in FluentBit", () => {
+  const tag = tailTag(only(cluster.pipeline.inputs, "tail")["tag"], "/var/log/pods/x_y_z/loggen/0.log");
+  const node = only(cluster.pipeline.filters ?? [], "record_modifier");
+  assert.equal(cluster.pipeline.filters?.length, 1);
+  assert.ok(matches(node["match"], tag));
+  assert.equal(node["record"], `node \${${NODE_NAME_ENV}}`);
+  assert.equal(cluster.parsers, undefined);
 });
 
-test("http output: INSERT into otel_logs on the ClickHouse Service, no-loss retries, no date key", () => {
+test("http output: INSERT into the ingest table on the ClickHouse Service, no-loss retries, no date key", () => {
   const http = only(cluster.pipeline.outputs, "http");
   assert.equal(cluster.pipeline.outputs.length, 1);
-  assert.ok(matches(http["match"], tailTag(only(cluster.pipeline.inputs, "tail")["tag"], "/var/log/containers/loggen-x_y_z.log")));
+  assert.ok(matches(http["match"], tailTag(only(cluster.pipeline.inputs, "tail")["tag"], "/var/log/pods/x_y_z/loggen/0.log")));
   assert.equal(http["host"], CLICKHOUSE_HOST);
   assert.equal(CLICKHOUSE_HOST, `clickhouse.${NAMESPACE}.svc.cluster.local`);
   assert.equal(http["port"], model.ports.services.clickhouse.http);
   const uri = new URL(String(http["uri"]), "http://x");
   assert.equal(uri.pathname, "/");
-  assert.equal(uri.searchParams.get("query"), `INSERT INTO ${DATABASE}.${LOGS_TABLE} SETTINGS input_format_skip_unknown_fields = 0 FORMAT JSONEachRow`);
+  assert.equal(
+    uri.searchParams.get("query"),
+    `INSERT INTO ${DATABASE}.${INGEST_TABLE} SETTINGS input_format_skip_unknown_fields = 1, deduplicate_blocks_in_dependent_materialized_views = 1 FORMAT JSONEachRow`,
+  );
   assert.equal(http["uri"], insertUri());
   assert.equal(http["format"], "json_lines");
-  assert.equal(String(http["json_date_key"]), "false", "no extra date key for ClickHouse to refuse");
+  assert.equal(String(http["json_date_key"]), "false", "no extra date key");
   assert.equal(http["retry_limit"], "no_limits", "the default (1 retry) drops chunks");
-  assert.equal(http["compress"], "gzip");
+  assert.equal(http["compress"], undefined, "gzip would cost FluentBit more CPU than the rest of its work");
   assert.ok(http["storage.total_limit_size"] !== undefined);
   assert.equal(http["http_user"], INGEST_USER);
   assert.equal(http["http_passwd"], `\${${INGEST_PASSWORD_ENV}}`);
@@ -139,7 +125,7 @@ test("no password is written into the config: only ${ENV} references", () => {
     const walk = (v: unknown, key: string): void => {
       if (Array.isArray(v)) v.forEach((x) => walk(x, key));
       else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) walk(x, k);
-      else if (/pass|secret|token|key$/i.test(key) && !/^(kube_tag_prefix|json_date_key|key_name|preserve_key)$/.test(key)) {
+      else if (/pass|secret|token|key$/i.test(key) && !/^(path_key|json_date_key)$/.test(key)) {
         assert.match(String(v), /^\$\{[A-Z_][A-Z0-9_]*\}$/, `${key} must be an env reference`);
       }
     };
@@ -170,7 +156,7 @@ test("deterministic output", () => {
   assert.equal(fluentBitLocalConfig(local), fluentBitLocalConfig({ ...local }));
 });
 
-test("local variant: the cluster's stages, on a given file, folder and ClickHouse", () => {
+test("local variant: the cluster's stages, on a given glob, folder, node and ClickHouse", () => {
   const c = parsed(fluentBitLocalConfig(local));
   const tail = only(c.pipeline.inputs, "tail");
   assert.equal(tail["path"], local.logFile);
@@ -179,32 +165,31 @@ test("local variant: the cluster's stages, on a given file, folder and ClickHous
   assert.equal(c.service["http_port"], local.httpPort);
   const http = only(c.pipeline.outputs, "http");
   assert.deepEqual([http["host"], http["port"], http["http_user"], http["http_passwd"]], ["127.0.0.1", 18123, INGEST_USER, "${TEST_INGEST_PASSWORD}"]);
-  // The parser filter stands in for merge_log: parse `log` as JSON, keep it when that fails.
-  const parser = only(c.pipeline.filters, "parser");
-  assert.equal(parser["key_name"], "log");
-  assert.ok(isOn(parser["reserve_data"]));
-  assert.deepEqual(c.parsers?.find((p) => p["name"] === parser["parser"]), { name: parser["parser"], format: "json" });
+  assert.equal(only(c.pipeline.filters ?? [], "record_modifier")["record"], "node node-1");
   // Everything else is the cluster's, key for key.
   const without = (s: Section, ...keys: string[]): Section => Object.fromEntries(Object.entries(s).filter(([k]) => !keys.includes(k)));
   assert.deepEqual(without(http, "host", "port", "http_user", "http_passwd", "match"), without(only(cluster.pipeline.outputs, "http"), "host", "port", "http_user", "http_passwd", "match"));
   assert.deepEqual(without(tail, "path", "db", "tag"), without(only(cluster.pipeline.inputs, "tail"), "path", "db", "tag"));
-  assert.deepEqual(without(only(c.pipeline.filters, "lua"), "script", "match"), without(only(cluster.pipeline.filters, "lua"), "script", "match"));
   assert.deepEqual(without(c.service, "storage.path", "http_port"), without(cluster.service, "storage.path", "http_port"));
   // No user: no credentials at all (ClickHouse's passwordless default user).
-  const anonymous = parsed(fluentBitLocalConfig({ logFile: "/x", clickhouse: { host: "127.0.0.1", port: 1 }, stateDir: "/s", luaPath: "/l" }));
+  const anonymous = parsed(fluentBitLocalConfig({ logFile: "/x", clickhouse: { host: "127.0.0.1", port: 1 }, stateDir: "/s", nodeName: "n" }));
   const out = only(anonymous.pipeline.outputs, "http");
   assert.ok(!("http_user" in out) && !("http_passwd" in out));
   assert.ok(!isOn(anonymous.service["http_server"]));
+  // The benchmark's baseline: tail -> http into another table, nothing else.
+  const bare = parsed(fluentBitLocalConfig({ ...local, bare: { table: "otel.raw_lines" } }));
+  assert.equal(bare.pipeline.filters, undefined);
+  assert.equal(only(bare.pipeline.inputs, "tail")["path_key"], undefined);
+  assert.equal(only(bare.pipeline.outputs, "http")["uri"], insertUri("otel.raw_lines"));
 });
 
-test("ClickHouse accepts the INSERT statement FluentBit posts, on the generated schema", () => {
+test("ClickHouse accepts what FluentBit posts, and ignores FluentBit's own extra keys", () => {
   const session = new Session();
   try {
     for (const statement of ddlStatements(model)) session.query(statement);
-    const now = new Date().toISOString().replace("T", " ").replace("Z", "000000");
-    session.query(`${insertQuery()}\n{"Timestamp":"${now}","Body":"hello"}\n`);
+    const now = new Date().toISOString().replace(/Z$/, "123456Z");
+    session.query(`${insertQuery()}\n{"time":"${now}","stream":"stdout","_p":"F","log":"hello","file":"/var/log/pods/a_b_c/d/0.log","node":"n"}\n`);
     assert.equal(session.query(`SELECT Body FROM ${DATABASE}.${LOGS_TABLE}`, "TSV").trim(), "hello");
-    assert.throws(() => session.query(`${insertQuery()}\n{"Timestamp":"${now}","NoSuchColumn":1}\n`), /Unknown field/);
   } finally {
     session.cleanup();
   }
@@ -217,12 +202,9 @@ if (!haveFluentBit) console.log("SKIP: fluent-bit --dry-run of the generated con
 test("fluent-bit --dry-run accepts both configs (v5+ also checks every plugin property)", { skip: haveFluentBit ? false : "fluent-bit not found" }, () => {
   const dir = mkdtempSync(join(tmpdir(), "fluentbit-"));
   try {
-    const luaPath = resolve(ROOT, "lua/transform.lua");
-    // The cluster config names /fluent-bit/etc/transform.lua; point it at the repo's file.
-    const clusterText = fluentBitConfig(model).replace(LUA_SCRIPT, luaPath).replaceAll(STATE_DIR, dir);
     const configs = {
-      "cluster.yaml": clusterText,
-      "local.yaml": fluentBitLocalConfig({ ...local, stateDir: dir, luaPath, logFile: join(dir, "x.log") }),
+      "cluster.yaml": fluentBitConfig(model).replaceAll(STATE_DIR, dir),
+      "local.yaml": fluentBitLocalConfig({ ...local, stateDir: dir, logFile: join(dir, "x.log") }),
     };
     for (const [name, text] of Object.entries(configs)) {
       const file = join(dir, name);
@@ -230,7 +212,7 @@ test("fluent-bit --dry-run accepts both configs (v5+ also checks every plugin pr
       const r = spawnSync(fluentBit, ["--dry-run", "-c", file], {
         encoding: "utf8",
         cwd: dirname(file),
-        env: { ...process.env, [INGEST_PASSWORD_ENV]: "dry-run", TEST_INGEST_PASSWORD: "dry-run" },
+        env: { ...process.env, [INGEST_PASSWORD_ENV]: "dry-run", TEST_INGEST_PASSWORD: "dry-run", [NODE_NAME_ENV]: "dry-run" },
         timeout: 30_000,
       });
       assert.equal(r.status, 0, `${name}: ${r.stdout}\n${r.stderr}`);

@@ -14,7 +14,6 @@ import { SERVICE_PORTS } from "../model/ports.ts";
 import { validateObject } from "./k8s-schema.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const transformLua = readFileSync(join(ROOT, "lua/transform.lua"), "utf8");
 const GEN = [process.execPath, "--import", "tsx", join(ROOT, "gen/main.ts")];
 
 function generateWith(mutate?: (ports: Record<string, any>) => void) { // `any`: see ports.test.ts
@@ -25,7 +24,7 @@ function generateWith(mutate?: (ports: Record<string, any>) => void) { // `any`:
     portsFile = join(mkdtempSync(join(tmpdir(), "ports-")), "ports.json");
     writeFileSync(portsFile, JSON.stringify(ports));
   }
-  return generate(loadModel(ROOT, portsFile), { transformLua });
+  return generate(loadModel(ROOT, portsFile));
 }
 
 function objectsOf(files: ReturnType<typeof generate>): Record<string, unknown>[] {
@@ -65,9 +64,6 @@ describe("generated manifests", () => {
       "Namespace/otel-demo",
       "Deployment/loggen",
       "DaemonSet/fluentbit",
-      "ServiceAccount/fluentbit",
-      "ClusterRole/fluentbit",
-      "ClusterRoleBinding/fluentbit",
       "ConfigMap/fluentbit-config",
       "StatefulSet/clickhouse",
       "Service/clickhouse",

@@ -92,7 +92,7 @@ describe("HyperDX Logs source expressions on otel_logs (chDB)", () => {
   const q = (sql: string): string => session.query(sql, "TSV").trim();
   const s = logsSource();
   const table = `${s.from.databaseName}.${s.from.tableName}`;
-  // Recent: otel_logs drops parts older than its TTL. Format as lua/transform.lua writes it.
+  // Recent: otel_logs drops parts older than its TTL. Format as otel_logs prints it.
   const ts = `${new Date(Date.now() - 60_000).toISOString().slice(0, 19).replace("T", " ")}.123456789`;
 
   before(() => {

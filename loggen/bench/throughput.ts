@@ -1,11 +1,13 @@
 // npm run bench: the most tick lines per second loggen sustains, unpaced
 // (--sleep-duration 0s), with stdout to /dev/null and to a pipe read by `wc -l`;
-// plus how closely --rate holds a target. Not a test: it prints figures, asserts nothing
-// except that no line was lost on the pipe.
+// how closely --rate holds a target; and the CPU time paced runs cost. Not a test: it
+// prints figures, asserts nothing except that no line was lost on the pipe.
 import { execFileSync, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { clockTicks, cpuSeconds, noProcCpu } from "../test/helpers.ts";
 
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const SMALL = 100_000;
@@ -93,4 +95,35 @@ function rateRun(target: number, lines: number): { perSecond: number; seconds: n
 for (const target of [1_000, 50_000]) {
   const r = rateRun(target, 2 * target);
   console.log(`--rate ${fmt(target)} | awk: ${fmt(r.perSecond)} lines/s over ${r.seconds.toFixed(2)} s (target ${fmt(target)})`);
+}
+
+/** CPU seconds of a process's first `seconds` (start-up included), stdout read through a pipe. */
+async function cpuOfRun(args: readonly string[], seconds: number, hz: number): Promise<{ cpuS: number; lines: number }> {
+  const child = spawn(process.execPath, [MAIN, ...args, "--health-port", String(nextPort++)], { stdio: ["ignore", "pipe", "inherit"] });
+  let lines = 0;
+  child.stdout.on("data", (chunk: Buffer) => {
+    for (const byte of chunk) if (byte === 10) lines++;
+  });
+  const closed = new Promise<void>((resolve) => child.on("close", () => resolve()));
+  await sleep(seconds * 1000);
+  const cpuS = cpuSeconds(child.pid ?? Number.NaN, hz);
+  const linesThen = lines;
+  child.kill("SIGTERM");
+  await closed;
+  return { cpuS, lines: linesThen };
+}
+
+const CPU_SECONDS = 6;
+if (noProcCpu) {
+  console.log(`SKIP: CPU time of paced runs: ${noProcCpu}`);
+} else {
+  const hz = clockTicks();
+  console.log(`CPU time (utime + stime, /proc/<pid>/stat) of the first ${CPU_SECONDS} s of a process, start-up included, stdout through a pipe:`);
+  const idle = await cpuOfRun(["--sleep-duration", "1h"], CPU_SECONDS, hz);
+  console.log(`  idle (--sleep-duration 1h, i.e. start-up only): ${idle.cpuS.toFixed(2)} CPU-s`);
+  for (const rate of [1_000, 20_000, 50_000]) {
+    const r = await cpuOfRun(["--rate", String(rate)], CPU_SECONDS, hz);
+    const share = ((r.cpuS - idle.cpuS) / CPU_SECONDS) * 100;
+    console.log(`  --rate ${fmt(rate)}: ${r.cpuS.toFixed(2)} CPU-s for ${fmt(r.lines)} lines (${share.toFixed(1)}% of a core after start-up)`);
+  }
 }

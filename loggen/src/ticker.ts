@@ -5,11 +5,23 @@
 // skipped and reported, instead of flooding. count only counts lines written, so it
 // stays gap-free either way. Interval 0 = unpaced: ticks as fast as stdout takes them
 // (stdout writes are synchronous, which is the back-pressure).
+//
+// Between ticks it sleeps on a timer, never shorter than a timer can wait (1 ms) nor,
+// for intervals under MIN_SLEEP_MS, than MIN_SLEEP_MS, and then writes every tick that
+// fell due in one batch. High rates become bursts per wakeup instead of a setImmediate
+// spin until the next slot, so CPU time follows the lines written, not the time passed.
 
 /** Emit ticks for at most this long before yielding, so signals and probes are served. */
 export const BATCH_BUDGET_MS = 10;
 /** Lag beyond which missed ticks are skipped rather than caught up. */
 export const MAX_LAG_MS = 1000;
+/**
+ * Shortest sleep when ticks fall due more often than this. A timer wakeup costs CPU
+ * whether it writes one line or a hundred (60-110 us each, measured on the 2-core build
+ * machine), so shorter intervals are written as bursts of the ticks that fell due since
+ * the last wakeup: a line comes at most this much after its slot, never before it.
+ */
+export const MIN_SLEEP_MS = 10;
 
 export interface TickerOptions {
   /** Nanoseconds between ticks; 0 = unpaced. */
@@ -30,6 +42,7 @@ export class Ticker {
   readonly #opts: TickerOptions;
   readonly #now: () => number;
   readonly #intervalMs: number;
+  readonly #minSleepMs: number;
   #count = 0;
   #startMs = 0;
   /** Index of the next tick on the grid: it is due at startMs + slot * intervalMs. */
@@ -42,6 +55,7 @@ export class Ticker {
     this.#opts = opts;
     this.#now = opts.now ?? (() => performance.now());
     this.#intervalMs = opts.intervalNs / 1e6;
+    this.#minSleepMs = this.#intervalMs < MIN_SLEEP_MS ? MIN_SLEEP_MS : 1;
   }
 
   /** Lines written so far. */
@@ -73,9 +87,11 @@ export class Ticker {
   #schedule(): void {
     if (!this.#running) return;
     const delay = this.#intervalMs === 0 ? 0 : this.#due() - this.#now();
-    // setTimeout has millisecond granularity; shorter waits are caught up by the batch.
-    if (delay < 1) this.#immediate = setImmediate(() => this.#run());
-    else this.#timer = setTimeout(() => this.#run(), delay);
+    // Overdue (unpaced, or a catch-up cut short by the batch budget): go on as soon as the
+    // event loop has had its turn. Otherwise sleep whole milliseconds, rounded up: a timer
+    // cannot wait less (and may fire a fraction early, which costs one more short sleep).
+    if (delay <= 0) this.#immediate = setImmediate(() => this.#run());
+    else this.#timer = setTimeout(() => this.#run(), Math.max(Math.ceil(delay), this.#minSleepMs));
   }
 
   #run(): void {

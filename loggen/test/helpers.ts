@@ -1,6 +1,6 @@
 // Shared by the process-level tests: spawn the built program and read its JSON lines.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -117,4 +117,25 @@ export async function runToExit(args: readonly string[], env: Record<string, str
 export async function get(port: number, path: string, method = "GET"): Promise<{ status: number; body: string }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { method });
   return { status: res.status, body: await res.text() };
+}
+
+/** Why CPU time of a child cannot be read here, or false if it can (Linux /proc). */
+export const noProcCpu: string | false = existsSync("/proc/self/stat") ? false : "no /proc/<pid>/stat (not Linux)";
+
+/** Kernel clock ticks per second (USER_HZ), the unit of utime and stime in /proc/<pid>/stat. */
+export function clockTicks(): number {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+  } catch {
+    return 100; // no getconf (e.g. a Nix build sandbox): Linux fixes USER_HZ at 100 on x86 and arm
+  }
+}
+
+/** CPU seconds (user + system, all threads) a running process has used so far. */
+export function cpuSeconds(pid: number, hz: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name, which is in parentheses and may contain spaces:
+  // state is field 3, utime 14 and stime 15 (proc(5)).
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / hz;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, test } from "node:test";
-import { MAX_LAG_MS, Ticker, type TickerOptions } from "../src/ticker.ts";
+import { MAX_LAG_MS, MIN_SLEEP_MS, Ticker, type TickerOptions } from "../src/ticker.ts";
 
 interface Recorder {
   readonly ticks: number[];
@@ -34,6 +34,33 @@ describe("Ticker", () => {
     assert.ok(contiguous(r.ticks));
     assert.equal(t.count, r.ticks.length);
     assert.deepEqual(r.skips, []);
+  });
+
+  test(`sub-millisecond interval: bursts every >= ${MIN_SLEEP_MS} ms, never before a slot, no polling in between`, async () => {
+    // 10,000 ticks/s. The clock is the real one, counted: a ticker that spins until the
+    // next slot reads it thousands of times without writing anything.
+    let reads = 0;
+    const now = (): number => {
+      reads++;
+      return performance.now();
+    };
+    const at: number[] = [];
+    const { t, r } = ticker({ intervalNs: 0.1e6, now, onTick: (c) => (r.ticks.push(c), at.push(performance.now())) });
+    const start = performance.now();
+    t.start();
+    await sleep(300);
+    t.stop();
+    const elapsed = performance.now() - start; // 300 ms or more on a loaded machine
+    assert.ok(r.ticks.length >= 2_250 && r.ticks.length <= elapsed / 0.1, `${r.ticks.length} ticks in ${elapsed} ms`);
+    assert.ok(contiguous(r.ticks));
+    // Slot n is due n * 0.1 ms after start() (which read the clock a moment after `start`).
+    const early = at.findIndex((ms, i) => ms < start + (i + 1) * 0.1);
+    assert.equal(early, -1, `tick ${early + 1} came before its slot`);
+    // Bursts: a new one begins where the gap to the previous tick is at least 1 ms.
+    const bursts = 1 + at.filter((ms, i) => i > 0 && ms - (at[i - 1] ?? 0) >= 1).length;
+    assert.ok(bursts <= elapsed / MIN_SLEEP_MS + 2, `${bursts} bursts in ${elapsed} ms`);
+    // One read per tick written, plus three per wakeup (start, the slot not yet due, the next delay).
+    assert.ok(reads <= r.ticks.length + 3 * (elapsed / MIN_SLEEP_MS + 5), `${reads} clock reads for ${r.ticks.length} ticks`);
   });
 
   test("no tick after stop()", async () => {

@@ -1,0 +1,189 @@
+// Pipeline benchmark: loggen -> CRI log file -> real fluent-bit -> ClickHouse over HTTP.
+//
+// 1. Throughput, same input, same fluent-bit, one run: LINES loggen lines in a pod's log file,
+//    read from the head by
+//    - the bare chain: tail -> http INSERT of the raw records into a plain MergeTree table;
+//    - the full chain: the generated config (tail + path + node -> the ingest table, whose
+//      materialized view writes otel_logs and the hourly rollup).
+//    Rows/s until every line is queryable, FluentBit CPU-seconds per million lines.
+// 2. Latency at a steady RATE lines/s for SECONDS: emit (the line written to the file) ->
+//    queryable (the row seen by a SELECT polling every POLL_MS), p50/p99/max.
+//
+// fluent-bit: FLUENT_BIT or PATH (prints SKIP without it). ClickHouse: as the pipeline tests
+// (checks/pipeline-harness.ts); the output says which. Writes nothing tracked; with
+// --write-doc it replaces the pipeline section of docs/benchmarks.md.
+import { spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { LOGS } from "../gen/clickhouse/ddl.ts";
+import { fluentBitLocalConfig } from "../gen/fluentbit/config.ts";
+import { clickhouseKind, criTime, fluentBitBinary, freePort, nowNs, podLogFile, ROOT, sleep, startClickHouse, startFluentBit, type ClickHouse } from "../checks/pipeline-harness.ts";
+
+const LINES = Number(process.env["BENCH_LINES"] ?? 1_000_000);
+const RATE = Number(process.env["BENCH_RATE"] ?? 5000);
+const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 30);
+const POLL_MS = 50;
+const RAW_TABLE = "otel.bench_raw_lines";
+const POD = { namespace: "otel-demo", pod: "loggen-6f8b9c7d5-bench", uid: "0b9ad0a4-1f7e-4d7c-9d3e-3f1f1f0c2a11", container: "loggen" };
+
+/** utime + stime of a live process, in seconds (Linux /proc). */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ
+}
+/** Peak resident memory of a live process, in MiB. */
+function peakMiB(pid: number | undefined): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** LINES real loggen lines, wrapped as containerd writes them, with distinct ns times. */
+async function writeLoggenFile(file: string): Promise<void> {
+  const main = process.env["LOGGEN"] ?? resolve(ROOT, "loggen/dist/main.js");
+  if (!existsSync(main)) throw new Error(`${main} missing: npm --prefix loggen run build`);
+  const r = spawnSync(process.execPath, [main, "--sleep-duration", "0s", "--max-lines", String(LINES), "--health-port", String(await freePort())], { encoding: "utf8", maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`loggen: ${r.stderr}`);
+  const start = nowNs();
+  const out = r.stdout
+    .split("\n")
+    .filter((l) => l.includes('"msg":"tick"'))
+    .map((l, i) => `${criTime(start + BigInt(i) * 1000n + 7n)} stdout F ${l}`);
+  if (out.length !== LINES) throw new Error(`loggen wrote ${out.length} ticks, not ${LINES}`);
+  writeFileSync(file, `${out.join("\n")}\n`);
+}
+
+interface Throughput {
+  readonly rowsPerSecond: number;
+  readonly seconds: number;
+  readonly cpuPerMillion: number;
+  readonly peakMiB: number;
+}
+
+async function throughput(ch: ClickHouse, dir: string, table: string, bare: boolean): Promise<Throughput> {
+  const state = join(dir, bare ? "fb-bare" : "fb-full");
+  const config = join(dir, bare ? "bare.yaml" : "full.yaml");
+  writeFileSync(
+    config,
+    fluentBitLocalConfig({
+      logFile: join(dir, "pods", "*", "*", "*.log"),
+      clickhouse: { host: ch.host, port: ch.port },
+      stateDir: state,
+      nodeName: "bench",
+      user: ch.ingestUser,
+      passwordEnv: "BENCH_PASSWORD",
+      logLevel: "warn",
+      ...(bare ? { bare: { table: RAW_TABLE } } : {}),
+    }),
+  );
+  const t0 = performance.now();
+  const fb = startFluentBit(config, { BENCH_PASSWORD: ch.ingestPassword });
+  let rows = 0;
+  let cpu = 0;
+  let peak = 0;
+  while (rows < LINES) {
+    await sleep(100);
+    if (fb.child.exitCode !== null) throw new Error(`fluent-bit exited: ${fb.log()}`);
+    cpu = cpuSeconds(fb.child.pid);
+    peak = peakMiB(fb.child.pid);
+    rows = Number((await ch.query(`SELECT count() FROM ${table}`)).trim());
+    if (performance.now() - t0 > 600_000) throw new Error(`only ${rows} of ${LINES} rows after 10 min: ${fb.log()}`);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await fb.stop();
+  if (rows !== LINES) throw new Error(`${rows} rows for ${LINES} lines`);
+  return { rowsPerSecond: LINES / seconds, seconds, cpuPerMillion: (cpu / LINES) * 1e6, peakMiB: peak };
+}
+
+async function latency(ch: ClickHouse, dir: string): Promise<{ p50: number; p99: number; max: number; n: number }> {
+  const file = podLogFile(join(dir, "steady"), { ...POD, pod: "loggen-steady" });
+  writeFileSync(file, "");
+  const config = join(dir, "steady.yaml");
+  writeFileSync(config, fluentBitLocalConfig({ logFile: join(dir, "steady", "pods", "*", "*", "*.log"), clickhouse: { host: ch.host, port: ch.port }, stateDir: join(dir, "fb-steady"), nodeName: "bench", user: ch.ingestUser, passwordEnv: "BENCH_PASSWORD", logLevel: "warn" }));
+  const fb = startFluentBit(config, { BENCH_PASSWORD: ch.ingestPassword });
+  await sleep(1000);
+  const emitted: number[] = []; // count -> emit time (ms, performance clock)
+  const seen: number[] = [];
+  let done = false;
+  const writer = (async () => {
+    const start = performance.now();
+    let n = 0;
+    while (performance.now() - start < SECONDS * 1000) {
+      const due = Math.floor(((performance.now() - start) / 1000) * RATE);
+      const batch: string[] = [];
+      for (; n < due; ) {
+        n++;
+        batch.push(`${criTime(nowNs())} stdout F {"level":30,"msg":"steady","count":${n}}`);
+        emitted[n] = performance.now();
+      }
+      if (batch.length > 0) appendFileSync(file, `${batch.join("\n")}\n`);
+      await sleep(5);
+    }
+    done = true;
+    return n;
+  })();
+  let last = 0;
+  const where = `ResourceAttributes['k8s.pod.name'] = 'loggen-steady'`;
+  for (;;) {
+    const counts = (await ch.query(`SELECT Count FROM ${LOGS} WHERE ${where} AND Count > ${last} FORMAT TSV`)).trim();
+    const now = performance.now();
+    for (const c of counts === "" ? [] : counts.split("\n").map(Number)) {
+      seen[c] = now;
+      if (c > last) last = c;
+    }
+    if (done && last >= emitted.length - 1) break;
+    await sleep(POLL_MS);
+  }
+  const total = await writer;
+  await fb.stop();
+  const lat: number[] = [];
+  for (let c = 1; c <= total; c++) lat.push(((seen[c] ?? NaN) - (emitted[c] ?? NaN)) / 1000);
+  lat.sort((a, b) => a - b);
+  const at = (q: number): number => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99), max: lat.at(-1) ?? NaN, n: total };
+}
+
+async function main(): Promise<void> {
+  if (fluentBitBinary() === undefined || clickhouseKind() === undefined) {
+    console.log("SKIP: pipeline benchmark needs fluent-bit (FLUENT_BIT or PATH) and ClickHouse (CLICKHOUSE_URL, CLICKHOUSE, or the chDB HTTP stand-in)");
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), "bench-pipeline-"));
+  const ch = await startClickHouse(dir);
+  try {
+    await ch.query(`CREATE TABLE ${RAW_TABLE} (time String, stream LowCardinality(String), _p String, log String) ENGINE = MergeTree ORDER BY tuple()`);
+    await writeLoggenFile(podLogFile(dir, POD));
+    const version = spawnSync(fluentBitBinary() as string, ["--version"], { encoding: "utf8" }).stdout.split("\n")[0];
+    const bare = await throughput(ch, dir, RAW_TABLE, true);
+    const full = await throughput(ch, dir, LOGS, false);
+    const lat = await latency(ch, dir);
+    const f = (x: number, d = 0): string => x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+    const report = [
+      `Pipeline benchmark (bench/pipeline.ts): ${version}; ClickHouse: ${ch.description}; ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), shared.`,
+      `Throughput: ${f(LINES)} loggen lines (CRI, one pod's file), read from the head by each chain in turn.`,
+      `| chain | rows/s | s | FluentBit CPU-s per 1M lines | FluentBit peak RSS MiB |`,
+      `| --- | --- | --- | --- | --- |`,
+      `| bare: tail -> http, raw records into a MergeTree table | ${f(bare.rowsPerSecond)} | ${f(bare.seconds, 1)} | ${f(bare.cpuPerMillion, 1)} | ${f(bare.peakMiB)} |`,
+      `| full: the generated config -> ingest view -> otel_logs | ${f(full.rowsPerSecond)} | ${f(full.seconds, 1)} | ${f(full.cpuPerMillion, 1)} | ${f(full.peakMiB)} |`,
+      `Ratio full/bare: ${f(full.rowsPerSecond / bare.rowsPerSecond, 2)}. Rows stored = lines written in both (${f(LINES)}).`,
+      `FluentBit in the full chain: ${f(1e6 / full.cpuPerMillion)} lines per CPU-second.`,
+      `Latency, emit (line written to the file) -> queryable (seen by a SELECT every ${POLL_MS} ms), steady ${f(RATE)} lines/s for ${SECONDS} s (${f(lat.n)} lines): p50 ${f(lat.p50, 2)} s, p99 ${f(lat.p99, 2)} s, max ${f(lat.max, 2)} s.`,
+    ].join("\n");
+    console.log(report);
+    if (process.argv.includes("--write-doc")) {
+      const doc = resolve(ROOT, "docs/benchmarks.md");
+      const text = readFileSync(doc, "utf8");
+      const begin = "<!-- pipeline benchmark: begin -->";
+      const end = "<!-- pipeline benchmark: end -->";
+      const block = `${begin}\n\`\`\`\n${report}\n\`\`\`\n${end}`;
+      writeFileSync(doc, text.includes(begin) ? text.replace(new RegExp(`${begin}[\\s\\S]*${end}`), block) : `${text.trimEnd()}\n\n${block}\n`);
+      console.log(`wrote ${doc}`);
+    }
+  } finally {
+    await ch.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,250 @@
+// What the pipeline tests and the pipeline benchmark share: a ClickHouse to insert into,
+// real fluent-bit with the generated local config, and container log files laid out as
+// the kubelet lays them out (/var/log/pods/<namespace>_<pod>_<uid>/<container>/0.log).
+//
+// ClickHouse, in order of preference:
+// - CLICKHOUSE_URL: a running server (http://user:password@host:port); the schema is created;
+// - CLICKHOUSE (or `clickhouse` on PATH): a server started on loopback with the generated
+//   server config, users and startup scripts;
+// - CLICKHOUSE_HTTP_STANDIN (or ../shared/tools/clickhouse-http-chdb.mjs when it exists):
+//   ClickHouse's engine (chDB) behind a stand-in for its HTTP interface. Not a server: no
+//   users, no server config; every report names it.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { serverConfigXml, startupScriptsXml, usersXml } from "../gen/clickhouse/config.ts";
+import { ddlStatements } from "../gen/clickhouse/ddl.ts";
+import { loadModel } from "../gen/model/model.ts";
+import { INGEST_USER, PASSWORD_ENV } from "../gen/model/names.ts";
+import { findBinary } from "./binaries.ts";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+const DEFAULT_STANDIN = resolve(ROOT, "../shared/tools/clickhouse-http-chdb.mjs");
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export const fluentBitBinary = (): string | undefined => findBinary(process.env["FLUENT_BIT"] ?? "fluent-bit");
+
+type ClickHouseKind = "url" | "server" | "standin";
+
+/** Which ClickHouse the tests would use here, or undefined when there is none. */
+export function clickhouseKind(): ClickHouseKind | undefined {
+  if (process.env["CLICKHOUSE_URL"]) return "url";
+  if (findBinary(process.env["CLICKHOUSE"] ?? "clickhouse") !== undefined) return "server";
+  const standin = process.env["CLICKHOUSE_HTTP_STANDIN"] ?? DEFAULT_STANDIN;
+  return existsSync(standin) ? "standin" : undefined;
+}
+
+export interface ClickHouse {
+  /** What it is, for reports: a server, or the chDB stand-in. */
+  readonly description: string;
+  readonly host: string;
+  readonly port: number;
+  /** The user FluentBit inserts as, and its password. */
+  readonly ingestUser: string;
+  readonly ingestPassword: string;
+  /** Runs SQL as the admin; returns the response text. */
+  query(sql: string): Promise<string>;
+  /** SIGKILLs the server (or stand-in) and starts it again on the same port and data. */
+  crash(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function httpClient(base: URL, user: string, password: string): (sql: string) => Promise<string> {
+  return async (sql) => {
+    // base.origin: fetch refuses a URL with credentials; they go in headers.
+    const res = await fetch(new URL("/", base.origin), {
+      method: "POST",
+      body: sql,
+      headers: { "X-ClickHouse-User": user, "X-ClickHouse-Key": password },
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`ClickHouse ${res.status}: ${text}`);
+    return text;
+  };
+}
+
+async function waitForPing(base: URL, child: ChildProcess, log: () => string): Promise<void> {
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`ClickHouse exited ${child.exitCode}: ${log()}`);
+    const ok = await fetch(new URL("/ping", base)).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (i > 1200) throw new Error(`ClickHouse not ready after 120 s: ${log()}`);
+    await sleep(100);
+  }
+}
+
+const killAndWait = async (child: ChildProcess, signal: NodeJS.Signals): Promise<void> => {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  child.kill(signal);
+  await exited;
+};
+
+/** A running ClickHouse with the generated schema. */
+export async function startClickHouse(dir: string): Promise<ClickHouse> {
+  const kind = clickhouseKind();
+  if (kind === undefined) throw new Error("no ClickHouse: set CLICKHOUSE_URL, CLICKHOUSE or CLICKHOUSE_HTTP_STANDIN");
+  if (kind === "url") {
+    const url = new URL(process.env["CLICKHOUSE_URL"] ?? "");
+    const user = decodeURIComponent(url.username) || "default";
+    const password = decodeURIComponent(url.password);
+    const query = httpClient(url, user, password);
+    for (const statement of ddlStatements(loadModel(ROOT))) await query(statement);
+    const refuse = (): Promise<void> => Promise.reject(new Error("CLICKHOUSE_URL: a server this test did not start cannot be crashed"));
+    return { description: `ClickHouse at ${url.host}`, host: url.hostname, port: Number(url.port || 8123), query, ingestUser: user, ingestPassword: password, crash: refuse, stop: async () => {} };
+  }
+  const port = await freePort();
+  let child: ChildProcess;
+  let log = "";
+  const keep = (d: Buffer): void => void (log = (log + d.toString()).slice(-4000));
+  if (kind === "server") {
+    const bin = findBinary(process.env["CLICKHOUSE"] ?? "clickhouse") as string;
+    // The generated server config with loopback, free ports and a temp data folder.
+    const raw = JSON.parse(readFileSync(resolve(ROOT, "ports.json"), "utf8")) as { services: { clickhouse: Record<string, number> } };
+    for (const name of Object.keys(raw.services.clickhouse)) raw.services.clickhouse[name] = name === "http" ? port : await freePort();
+    writeFileSync(join(dir, "ports.json"), JSON.stringify(raw));
+    const model = loadModel(ROOT, join(dir, "ports.json"));
+    const etc = join(dir, "clickhouse-etc");
+    const data = join(dir, "clickhouse-data");
+    mkdirSync(join(etc, "config.d"), { recursive: true });
+    const local = (xml: string): string => xml.replaceAll("/var/lib/clickhouse", data).replace(/<listen_host>[^<]*<\/listen_host>/g, "<listen_host>127.0.0.1</listen_host>");
+    writeFileSync(join(etc, "config.xml"), local(serverConfigXml(model)));
+    writeFileSync(join(etc, "users.xml"), local(usersXml(model)));
+    writeFileSync(join(etc, "config.d", "init.xml"), local(startupScriptsXml(model)));
+    const admin = `admin-${process.pid}-${Date.now()}`;
+    const ingest = `ingest-${process.pid}-${Date.now()}`;
+    const start = (): ChildProcess => {
+      const c = spawn(bin, ["server", `--config-file=${join(etc, "config.xml")}`], {
+        cwd: dir,
+        env: { ...process.env, [PASSWORD_ENV.default]: admin, [PASSWORD_ENV.ingest]: ingest },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      c.stderr?.on("data", keep);
+      return c;
+    };
+    const base = new URL(`http://127.0.0.1:${port}`);
+    child = start();
+    await waitForPing(base, child, () => log);
+    return {
+      description: `clickhouse server (${bin}) with the generated config`,
+      host: "127.0.0.1",
+      port,
+      ingestUser: INGEST_USER,
+      ingestPassword: ingest,
+      query: httpClient(base, "default", admin),
+      crash: async () => {
+        await killAndWait(child, "SIGKILL");
+        child = start();
+        await waitForPing(base, child, () => log);
+      },
+      stop: () => killAndWait(child, "SIGTERM"),
+    };
+  }
+  const standin = process.env["CLICKHOUSE_HTTP_STANDIN"] ?? DEFAULT_STANDIN;
+  const data = join(dir, "chdb-data");
+  const start = (): ChildProcess => {
+    // The stand-in resolves `chdb` from NODE_PATH: this repository's node_modules.
+    const c = spawn(process.execPath, [standin, String(port), data], {
+      env: { ...process.env, NODE_PATH: resolve(ROOT, "node_modules") },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    c.stderr?.on("data", keep);
+    return c;
+  };
+  const base = new URL(`http://127.0.0.1:${port}`);
+  child = start();
+  await waitForPing(base, child, () => log);
+  const query = httpClient(base, "default", "");
+  for (const statement of ddlStatements(loadModel(ROOT))) await query(statement);
+  const version = (await query("SELECT version()")).trim();
+  return {
+    description: `chDB ${version} behind ${standin.replace(`${dirname(ROOT)}/`, "../")} (ClickHouse's engine; not a server: no users or server config)`,
+    host: "127.0.0.1",
+    port,
+    ingestUser: INGEST_USER,
+    ingestPassword: "",
+    query,
+    crash: async () => {
+      await killAndWait(child, "SIGKILL");
+      child = start();
+      await waitForPing(base, child, () => log);
+    },
+    stop: () => killAndWait(child, "SIGTERM"),
+  };
+}
+
+/** The kubelet's layout; the ingest view reads the pod from it. */
+export interface PodLog {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly uid: string;
+  readonly container: string;
+}
+
+export function podLogFile(root: string, p: PodLog, restarts = 0): string {
+  const dir = join(root, "pods", `${p.namespace}_${p.pod}_${p.uid}`, p.container);
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${restarts}.log`);
+}
+
+/** A CRI time (RFC 3339, 9 decimals, UTC) from epoch nanoseconds. */
+export function criTime(ns: bigint): string {
+  const ms = Number(ns / 1_000_000n);
+  const frac = String(ns % 1_000_000_000n).padStart(9, "0");
+  return `${new Date(ms).toISOString().slice(0, 19)}.${frac}Z`;
+}
+/** otel_logs' Timestamp as toString() prints it. */
+export const storedTime = (cri: string): string => cri.replace("T", " ").replace("Z", "");
+
+/** Epoch nanoseconds now (ms precision, with a distinct sub-ms part per call). */
+let lastNs = 0n;
+export function nowNs(): bigint {
+  let ns = BigInt(Date.now()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000));
+  if (ns <= lastNs) ns = lastNs + 1n;
+  lastNs = ns;
+  return ns;
+}
+
+export interface FluentBit {
+  child: ChildProcess;
+  log(): string;
+  /** SIGKILL, then start again with the same config and state. */
+  crash(): Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function startFluentBit(config: string, env: Record<string, string>): FluentBit {
+  const bin = fluentBitBinary();
+  if (bin === undefined) throw new Error("no fluent-bit (PATH or FLUENT_BIT)");
+  let out = "";
+  const keep = (d: Buffer): void => void (out = (out + d.toString()).slice(-8000));
+  const start = (): ChildProcess => {
+    const c = spawn(bin, ["-c", config], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    c.stdout?.on("data", keep);
+    c.stderr?.on("data", keep);
+    return c;
+  };
+  const fb = {
+    child: start(),
+    log: () => out,
+    crash: async () => {
+      await killAndWait(fb.child, "SIGKILL");
+      fb.child = start();
+    },
+    stop: (signal: NodeJS.Signals = "SIGTERM") => killAndWait(fb.child, signal),
+  };
+  return fb;
+}

@@ -1,0 +1,335 @@
+// The row contract: what the ingest view (gen/clickhouse/ingest.ts) makes of each line
+// FluentBit sends, on the real ClickHouse engine (chDB). Lines go in with FluentBit's own
+// INSERT statement, as FluentBit's tail input records them (time, stream, log, file, node).
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { Session } from "chdb";
+import { ddlStatements } from "../clickhouse/ddl.ts";
+import { INGEST, ingestSelect, MAX_ATTRIBUTES, MAX_SECONDS } from "../clickhouse/ingest.ts";
+import { insertQuery } from "../fluentbit/config.ts";
+import { loadModel } from "../model/model.ts";
+import { DATABASE, LOGS_TABLE } from "../model/names.ts";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+const TABLE = `${DATABASE}.${LOGS_TABLE}`;
+const POD = { namespace: "otel-demo", pod: "loggen-6d5f7c9b8-x2x7k", uid: "0b9ad0a4-1f7e-4d7c-9d3e-3f1f1f0c2a11", container: "loggen" };
+const FILE = `/var/log/pods/${POD.namespace}_${POD.pod}_${POD.uid}/${POD.container}/0.log`;
+const NODE = "node-1";
+
+interface Row {
+  Timestamp: string;
+  TraceId: string;
+  SpanId: string;
+  TraceFlags: number;
+  SeverityText: string;
+  SeverityNumber: number;
+  ServiceName: string;
+  Body: string;
+  ResourceAttributes: Record<string, string>;
+  ScopeName: string;
+  LogAttributes: Record<string, string>;
+  RandomNumber: number | null;
+  RandomString: string;
+  Count: string;
+}
+
+/** FluentBit's record for one line; `time` defaults to now with a distinct nanosecond part. */
+interface Line {
+  log: string;
+  time?: string;
+  stream?: string;
+  file?: string;
+  node?: string;
+}
+
+let session: Session;
+before(() => {
+  session = new Session();
+  for (const statement of ddlStatements(loadModel(ROOT))) session.query(statement);
+});
+after(() => session.cleanup());
+
+let seq = 0;
+const nowTime = (): string => `${new Date().toISOString().slice(0, 19)}.${String(++seq).padStart(9, "0")}Z`;
+
+/** Inserts the lines as FluentBit does and returns their rows, in insert order. */
+function ingest(lines: readonly Line[]): Row[] {
+  session.query(`TRUNCATE TABLE ${TABLE}`);
+  const records = lines.map((l, i) =>
+    // `seq` keys the order; it is not a column of the ingest table, so it is skipped as FluentBit's `_p` is.
+    JSON.stringify({ time: l.time ?? nowTime(), stream: l.stream ?? "stdout", _p: "F", log: l.log, file: l.file ?? FILE, node: l.node ?? NODE, seq: i }),
+  );
+  session.query(`${insertQuery()}\n${records.join("\n")}\n`);
+  const out = session.query(
+    `SELECT toString(Timestamp) AS Timestamp, TraceId, SpanId, TraceFlags, SeverityText, SeverityNumber, ServiceName, Body, ResourceAttributes, ScopeName, LogAttributes, RandomNumber, RandomString, toString(Count) AS Count FROM ${TABLE} ORDER BY Timestamp FORMAT JSONEachRow`,
+    "JSONEachRow",
+  );
+  const rows = out.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Row);
+  assert.equal(rows.length, lines.length, "one row per line");
+  return rows;
+}
+const one = (log: string, extra: Omit<Line, "log"> = {}): Row => ingest([{ log, ...extra }])[0] as Row;
+const attrs = (log: string): Record<string, string> => {
+  const a = { ...one(log).LogAttributes };
+  delete a["log.iostream"];
+  return a;
+};
+
+const LOGGEN_LINE = '{"level":30,"time":1795238712748,"pid":7,"hostname":"loggen-6d5f7c9b8-x2x7k","count":5,"random_number":42,"random_string":"gamma","msg":"tick"}';
+
+describe("the ingest view (container line -> otel_logs row) on chDB", () => {
+  test("a loggen line becomes exactly the row contract", () => {
+    const time = "2026-11-21T09:37:24.500668410Z";
+    assert.deepEqual(one(LOGGEN_LINE, { time }), {
+      Timestamp: "2026-11-21 09:37:24.500668410",
+      TraceId: "",
+      SpanId: "",
+      TraceFlags: 0,
+      SeverityText: "INFO",
+      SeverityNumber: 9,
+      ServiceName: "loggen",
+      Body: "tick",
+      ResourceAttributes: {
+        "service.name": "loggen",
+        "k8s.namespace.name": POD.namespace,
+        "k8s.pod.name": POD.pod,
+        "k8s.pod.uid": POD.uid,
+        "k8s.container.name": POD.container,
+        "k8s.container.restart_count": "0",
+        "k8s.node.name": NODE,
+      },
+      ScopeName: "",
+      LogAttributes: { "log.iostream": "stdout", pid: "7", hostname: POD.pod },
+      RandomNumber: 42,
+      RandomString: "gamma",
+      Count: "5",
+    });
+  });
+
+  test("the view's columns are otel_logs columns, with every column of the contract", () => {
+    const described = session.query(`DESCRIBE (${ingestSelect()}) FORMAT JSONEachRow`, "JSONEachRow");
+    const produced = described.split("\n").filter((l) => l !== "").map((l) => (JSON.parse(l) as { name: string }).name);
+    const table = session.query(`SELECT name FROM system.columns WHERE database = '${DATABASE}' AND table = '${LOGS_TABLE}' AND default_kind IN ('', 'DEFAULT')`, "TSV").trim().split("\n");
+    assert.deepEqual([...produced].sort(), [...table].sort(), "the view writes every insertable column of otel_logs, and nothing else");
+    assert.equal(INGEST, `${DATABASE}.otel_logs_ingest`);
+  });
+
+  test("service name: the container (from the file path), then pino's name, then unknown", () => {
+    const rows = ingest([
+      { log: '{"msg":"a","name":"four"}' },
+      { log: '{"msg":"a","name":"four"}', file: "/somewhere/else.log" },
+      { log: '{"msg":"a"}', file: "/somewhere/else.log", node: "" },
+    ]);
+    assert.deepEqual(rows.map((r) => r.ServiceName), ["loggen", "four", "unknown"]);
+    // pino's logger name is the instrumentation scope, not an attribute.
+    assert.equal(rows[0]?.ScopeName, "four");
+    assert.equal(rows[0]?.LogAttributes["name"], undefined);
+    // A path that does not name a pod adds no k8s.pod attributes; the node still counts.
+    assert.deepEqual(rows[1]?.ResourceAttributes, { "service.name": "four", "k8s.node.name": NODE });
+    assert.deepEqual(rows[2]?.ResourceAttributes, { "service.name": "unknown" });
+    // A restarted container writes 1.log, 2.log...
+    const restarted = one('{"msg":"r"}', { file: FILE.replace("/0.log", "/3.log") });
+    assert.equal(restarted.ResourceAttributes["k8s.container.restart_count"], "3");
+  });
+
+  test("pino levels map to OTel severities; a level the severity does not fully say stays in LogAttributes", () => {
+    const mapped: [string, string, number][] = [
+      ["10", "TRACE", 1], ["20", "DEBUG", 5], ["30", "INFO", 9], ["40", "WARN", 13], ["50", "ERROR", 17], ["60", "FATAL", 21],
+      ['"warn"', "WARN", 13], ['"ERROR"', "ERROR", 17], ['"Fatal"', "FATAL", 21], ['"info"', "INFO", 9], ['"trace"', "TRACE", 1], ['"debug"', "DEBUG", 5],
+    ];
+    const rows = ingest(mapped.map(([level]) => ({ log: `{"level":${level},"msg":"m"}` })));
+    rows.forEach((row, i) => {
+      const [level, text, number] = mapped[i] ?? [];
+      assert.deepEqual([row.SeverityText, row.SeverityNumber], [text, number], `level ${level}`);
+      assert.equal(row.LogAttributes["level"], undefined, `level ${level} is fully said by SeverityText`);
+    });
+    // Mapped to a band, and the original kept beside it.
+    const banded: [string, string, number, string][] = [["35", "INFO", 9, "35"], ["99", "FATAL", 21, "99"], ["1000", "FATAL", 21, "1000"], ['"warning"', "WARN", 13, "warning"], ['"notice"', "INFO", 9, "notice"], ["30.5", "INFO", 9, "30.5"]];
+    ingest(banded.map(([level]) => ({ log: `{"level":${level},"msg":"m"}` }))).forEach((row, i) => {
+      const [, text, number, kept] = banded[i] ?? [];
+      assert.deepEqual([row.SeverityText, row.SeverityNumber, row.LogAttributes["level"]], [text, number, kept]);
+    });
+    const unknown: [string, string][] = [["5", "5"], ["0", "0"], ["-10", "-10"], ['"verbose"', "verbose"], ["true", "true"], ["[30]", "[30]"], ["null", "null"], ["{}", "{}"]];
+    ingest(unknown.map(([level]) => ({ log: `{"level":${level},"msg":"m"}` }))).forEach((row, i) => {
+      assert.deepEqual([row.SeverityText, row.SeverityNumber, row.LogAttributes["level"]], ["", 0, unknown[i]?.[1]]);
+    });
+  });
+
+  test("Timestamp is the runtime's time, to the nanosecond, in UTC", () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const cases: [string, string][] = [
+      [`${today}T09:37:24.500668410Z`, `${today} 09:37:24.500668410`],
+      [`${today}T09:37:24.000000001Z`, `${today} 09:37:24.000000001`],
+      [`${today}T09:37:24.999999999Z`, `${today} 09:37:24.999999999`],
+      [`${today}T09:37:24.123456789+01:00`, `${today} 08:37:24.123456789`],
+      // docker's json-file writes fewer digits.
+      [`${today}T01:40:03.53412Z`, `${today} 01:40:03.534120000`],
+      [`${today}T01:40:03Z`, `${today} 01:40:03.000000000`],
+    ];
+    const rows = ingest(cases.map(([time]) => ({ log: '{"msg":"t","time":1}', time })));
+    assert.deepEqual(rows.map((r) => r.Timestamp).sort(), cases.map(([, stored]) => stored).sort());
+    // pino's epoch milliseconds do not replace it and are not repeated as an attribute.
+    assert.equal(rows[0]?.LogAttributes["time"], undefined);
+    // Another logger's time text is not pino's: it stays.
+    assert.equal(attrs('{"msg":"t","time":"yesterday"}')["time"], "yesterday");
+  });
+
+  test("a time the runtime should never write still yields a valid, current time", () => {
+    const now = Date.now();
+    for (const time of ["", "garbage", "2999-01-01T00:00:00Z", `${new Date().getFullYear() + 200}-01-01T00:00:00.000000001Z`]) {
+      const row = one('{"msg":"t"}', { time });
+      const stored = Date.parse(`${row.Timestamp.replace(" ", "T")}Z`);
+      assert.ok(Math.abs(stored - now) < 30_000, `${JSON.stringify(time)} -> ${row.Timestamp} is now`);
+    }
+    assert.ok(MAX_SECONDS < 2 ** 32, "the latest accepted time still fits the TTL's DateTime");
+  });
+
+  test("a line that is not JSON keeps its text as Body", () => {
+    const lines = ["panic: something broke", "plain docker line\n", "windows line\r\n", "[1,2,3]", '{"level":30,"msg":', "", "12345", '{"a":1} trailing', "{not json}"];
+    const rows = ingest(lines.map((log) => ({ log, stream: "stderr" })));
+    assert.deepEqual(rows.map((r) => r.Body), ["panic: something broke", "plain docker line", "windows line", "[1,2,3]", '{"level":30,"msg":', "", "12345", '{"a":1} trailing', "{not json}"]);
+    for (const row of rows) {
+      assert.deepEqual([row.SeverityText, row.SeverityNumber], ["", 0]);
+      assert.deepEqual(row.LogAttributes, { "log.iostream": "stderr" });
+      assert.equal(row.ResourceAttributes["k8s.pod.name"], POD.pod);
+    }
+  });
+
+  test("missing fields: an empty object is a valid row with the columns' defaults", () => {
+    const row = one("{}");
+    assert.deepEqual([row.Body, row.SeverityText, row.SeverityNumber, row.ScopeName, row.TraceId], ["", "", 0, "", ""]);
+    assert.deepEqual(row.LogAttributes, { "log.iostream": "stdout" });
+    assert.deepEqual([row.RandomNumber, row.RandomString, row.Count], [null, "", "0"]);
+    const [msgOnly, levelOnly] = ingest([{ log: '{"msg":"only a message"}' }, { log: '{"level":50}' }]);
+    assert.equal(msgOnly?.Body, "only a message");
+    assert.deepEqual([levelOnly?.Body, levelOnly?.SeverityNumber], ["", 17]);
+  });
+
+  test("wrong types: values that do not fit a column stay in LogAttributes, the column gets its DEFAULT", () => {
+    const rows = ingest([
+      { log: '{"msg":42,"count":"5","random_number":"42","random_string":7}' },
+      { log: '{"msg":true,"count":1.5,"random_number":1.5,"random_string":{"a":1}}' },
+      { log: '{"msg":{"a":1,"b":[1,"x"]},"count":-1,"random_number":2147483648}' },
+      { log: '{"msg":[1,"x"],"count":18446744073709551616,"random_number":-2147483649}' },
+      { log: '{"msg":null,"count":null,"random_number":null,"random_string":null}' },
+      { log: '{"msg":"ok","count":0,"random_number":2147483647}' },
+      { log: '{"msg":"ok","count":18446744073709551615,"random_number":-2147483648,"random_string":""}' },
+    ]);
+    const demo = (r: Row | undefined): [unknown, unknown, unknown] => [r?.Count, r?.RandomNumber, r?.RandomString];
+    const own = (r: Row | undefined): Record<string, string> => Object.fromEntries(Object.entries(r?.LogAttributes ?? {}).filter(([k]) => k !== "log.iostream"));
+    assert.deepEqual(rows.map((r) => r.Body), ["42", "true", '{"a":1,"b":[1,"x"]}', '[1,"x"]', "null", "ok", "ok"]);
+    assert.deepEqual(demo(rows[0]), ["0", null, ""]);
+    assert.deepEqual(own(rows[0]), { count: "5", random_number: "42", random_string: "7" });
+    assert.deepEqual(own(rows[1]), { count: "1.5", random_number: "1.5", "random_string.a": "1" });
+    assert.deepEqual(own(rows[2]), { count: "-1", random_number: "2147483648" });
+    assert.deepEqual(own(rows[3]), { count: "18446744073709551616", random_number: "-2147483649" });
+    assert.deepEqual(own(rows[4]), { count: "null", random_number: "null", random_string: "null" });
+    assert.deepEqual(demo(rows[5]), ["0", 2_147_483_647, ""]);
+    assert.deepEqual(demo(rows[6]), ["18446744073709551615", -2_147_483_648, ""]);
+  });
+
+  test("numbers are kept exactly as written, never turned into another number", () => {
+    const a = attrs(
+      '{"msg":"n","int":7,"neg":-12,"zero":0,"negzero":-0,"max":9223372036854775807,"min":-9223372036854775808,"two63":9223372036854775808,"two64":18446744073709551616,"below":-9223372036854775809,"huge":1e400,"tiny":5e-324,"frac":0.1,"long":0.1000000000000000055511151231257827,"one":1.0,"e":1E2,"t":true,"f":false}',
+    );
+    assert.deepEqual(a, {
+      int: "7",
+      neg: "-12",
+      zero: "0",
+      negzero: "-0",
+      max: "9223372036854775807",
+      min: "-9223372036854775808",
+      two63: "9223372036854775808",
+      two64: "18446744073709551616",
+      below: "-9223372036854775809",
+      huge: "1e400",
+      tiny: "5e-324",
+      frac: "0.1",
+      long: "0.1000000000000000055511151231257827",
+      one: "1.0",
+      e: "1E2",
+      t: "true",
+      f: "false",
+    });
+    // The same inside JSON text kept whole, and in lines where no number needs care.
+    assert.equal(attrs('{"msg":"n","list":[1e400,18446744073709551616,"s",null,{"k":0.10}]}')["list"], '[1e400,18446744073709551616,"s",null,{"k":0.10}]');
+    assert.deepEqual(attrs('{"msg":"n","a":123456789012345678,"b":-1}'), { a: "123456789012345678", b: "-1" });
+  });
+
+  test("nested values: maps flatten to dotted keys, arrays and deep maps stay JSON text, null stays null", () => {
+    let tooDeep = '"bottom"';
+    for (let i = 0; i < 200; i++) tooDeep = `{"x":${tooDeep}}`;
+    const a = attrs(
+      `{"msg":"boom","err":{"type":"Error","message":"it broke","stack":"Error: it broke\\n    at main.js:1","code":7,"cause":null},"tags":["a",1,null,true,{"k":"v"}],"empty_map":{},"empty_list":[],"deep":{"a":{"b":{"c":{"d":{"e":1}}}}},"tooDeep":${tooDeep}}`,
+    );
+    assert.equal(a["err.type"], "Error");
+    assert.equal(a["err.message"], "it broke");
+    assert.equal(a["err.stack"], "Error: it broke\n    at main.js:1");
+    assert.equal(a["err.code"], "7");
+    assert.equal(a["err.cause"], "null");
+    assert.equal(a["tags"], '["a",1,null,true,{"k":"v"}]');
+    assert.equal(a["empty_map"], "{}");
+    assert.equal(a["empty_list"], "[]");
+    assert.equal(a["deep.a.b.c"], '{"d":{"e":1}}');
+    assert.ok(a["tooDeep.x.x.x"]?.startsWith('{"x":{"x":'), "deep maps beyond the flattening depth stay JSON text");
+  });
+
+  test("odd unicode: valid text kept, invalid UTF-8 replaced by U+FFFD", () => {
+    const valid = "héllo 中文 😀 \u{10FFFF}";
+    const row = one(JSON.stringify({ msg: valid, [valid]: valid, esc: "\u00e9" }));
+    assert.equal(row.Body, valid);
+    assert.equal(row.LogAttributes[valid], valid);
+    // Invalid bytes reach ClickHouse as FluentBit sends them; each bad run becomes one U+FFFD.
+    session.query(`TRUNCATE TABLE ${TABLE}`);
+    session.query(`INSERT INTO ${INGEST} SELECT '${nowTime()}', 'stdout', concat('{"msg":"a', unhex('FF'), 'b","k":"c', unhex('C0AF'), 'd"}'), '${FILE}', '${NODE}'`);
+    session.query(`INSERT INTO ${INGEST} SELECT '${nowTime()}', 'stdout', concat('raw ', unhex('8080'), ' line'), '${FILE}', '${NODE}'`);
+    const stored = session.query(`SELECT Body, LogAttributes['k'] FROM ${TABLE} ORDER BY Timestamp FORMAT JSONCompactEachRow`, "JSONCompactEachRow").trim().split("\n");
+    assert.deepEqual(stored.map((l) => JSON.parse(l) as unknown), [["a\uFFFDb", "c\uFFFDd"], ["raw \uFFFD line", ""]]);
+  });
+
+  test("control characters survive byte for byte", () => {
+    const text = 'nul\u0000 bell\u0007 tab\t nl\n cr\r quote" backslash\\ del\u007f esc\u001b end';
+    one(JSON.stringify({ msg: text }));
+    const stored = session.query(`SELECT hex(Body) FROM ${TABLE}`, "CSV").trim().replaceAll('"', "");
+    assert.equal(stored, Buffer.from(text, "utf8").toString("hex").toUpperCase());
+  });
+
+  test("enormous input: a 4 MB message is kept, attributes are capped per row", () => {
+    const huge = "x".repeat(4 * 1024 * 1024);
+    const many: Record<string, number | string> = { msg: "many" };
+    for (let i = 0; i < 5000; i++) many[`f${i}`] = i;
+    const rows = ingest([{ log: JSON.stringify({ msg: huge }) }, { log: JSON.stringify(many) }]);
+    const big = rows.find((r) => r.Body.length > 1000);
+    const capped = rows.find((r) => r.Body === "many");
+    assert.equal(big?.Body.length, huge.length);
+    assert.equal(Object.keys(capped?.LogAttributes ?? {}).length, MAX_ATTRIBUTES + 1);
+    assert.equal(capped?.LogAttributes["otel.dropped_attributes_count"], String(5000 + 1 - MAX_ATTRIBUTES));
+  });
+
+  test("trace context from pino's OTel fields when valid, else kept as attributes", () => {
+    const trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const span = "00f067aa0ba902b7";
+    const rows = ingest([
+      { log: `{"msg":"t","trace_id":"${trace}","span_id":"${span}","trace_flags":"01"}` },
+      { log: `{"msg":"t","trace_id":"${trace.toUpperCase()}","span_id":"${span}","trace_flags":"zz"}` },
+      { log: `{"msg":"t","trace_id":"${"0".repeat(32)}","span_id":"${span}","trace_flags":300}` },
+      { log: `{"msg":"t","trace_id":"${trace}","trace_flags":1}` },
+    ]);
+    const own = (r: Row | undefined): Record<string, string> => Object.fromEntries(Object.entries(r?.LogAttributes ?? {}).filter(([k]) => k !== "log.iostream"));
+    assert.deepEqual([rows[0]?.TraceId, rows[0]?.SpanId, rows[0]?.TraceFlags], [trace, span, 1]);
+    assert.deepEqual(own(rows[0]), {});
+    assert.deepEqual([rows[1]?.TraceId, rows[1]?.TraceFlags], ["", 0]);
+    assert.deepEqual(own(rows[1]), { trace_id: trace.toUpperCase(), span_id: span, trace_flags: "zz" });
+    assert.deepEqual([rows[2]?.TraceId, rows[2]?.TraceFlags, own(rows[2])["trace_flags"]], ["", 0, "300"]);
+    assert.deepEqual([rows[3]?.TraceId, rows[3]?.TraceFlags, own(rows[3])["trace_id"]], ["", 1, trace]);
+  });
+
+  test("the same chunk inserted twice is stored once, in otel_logs and in the hourly view", () => {
+    session.query(`TRUNCATE TABLE ${TABLE}`);
+    session.query(`TRUNCATE TABLE ${DATABASE}.otel_logs_hourly`);
+    const body = [1, 2, 3].map((n) => JSON.stringify({ time: `${new Date().toISOString().slice(0, 19)}.00000000${n}Z`, stream: "stdout", log: `{"count":${n},"msg":"dup"}`, file: FILE, node: NODE })).join("\n");
+    for (let i = 0; i < 3; i++) session.query(`${insertQuery()}\n${body}\n`);
+    assert.equal(session.query(`SELECT count() FROM ${TABLE}`, "TSV").trim(), "3");
+    assert.equal(session.query(`SELECT countMerge(LogCount) FROM ${DATABASE}.otel_logs_hourly`, "TSV").trim(), "3");
+  });
+});
