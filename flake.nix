@@ -31,8 +31,8 @@
           src = nixpkgs.lib.cleanSource ./.;
           generated = pkgs.callPackage ./nix/generated.nix { inherit src; };
           loggen = pkgs.callPackage ./nix/loggen.nix { };
-          # HyperDX's static export from its pinned release, behind static-web-server.
-          hyperdx = pkgs.callPackage ./nix/hyperdx { };
+          # HyperDX's static export behind HAProxy and static-web-server (site and TOML made from src).
+          hyperdx = pkgs.callPackage ./nix/hyperdx { inherit src; };
           # callPackages (plural): the file returns a set of images, each made overridable;
           # callPackage would add `override`/`overrideDerivation` to the set itself.
           # Fails evaluation when nixpkgs ships other versions than gen/versions.json records.

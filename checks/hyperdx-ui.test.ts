@@ -1,54 +1,208 @@
-// What the user sees: open HyperDX, land on the Logs search without configuring
-// anything, search `random_string:gamma` and get live rows from ClickHouse.
-// Headless Chromium driven by playwright-core. Needs a running UI:
-//   HYPERDX_URL   the UI's origin as the browser reaches it, e.g. http://localhost:28080
-//   CHROMIUM      the browser binary (default: chromium on PATH, then /usr/bin/chromium)
-//   HYPERDX_SCREENSHOT  optional: where to save a screenshot of the result
-// The page's ClickHouse (its default connection) must be reachable from the browser and
-// hold loggen rows: with `nix run .#vm` up, HYPERDX_URL=http://localhost:28080 is the
-// pipeline itself. (The NixOS VM test checks the served page with curl; it does not run
-// this browser test, which would need Chromium and the host-port mapping inside the test VM.)
+// HyperDX as a user meets it, in headless Chromium (playwright-core): the built UI served the
+// way the image serves it (HAProxy in front with the generated haproxy.cfg, the site and
+// static-web-server config generated from the export), ClickHouse behind the same origin.
+// Land on the Logs search, search, open a row, reload a dashboard URL, open Search from the
+// sidebar, chart, Patterns, the ClickHouse dashboard, and the page on http://127.0.0.1:<port>.
+// Every request the browser makes is recorded; any host but the UI's origin fails the test.
+//
+// Needs (else a SKIP line):
+//   HYPERDX_DIST  the built export (nix build .#hyperdx-image's static output, or docs/hyperdx.md)
+//   CHROMIUM      a Chromium binary (default: chromium on PATH, then /usr/bin/chromium)
+//   HAPROXY       haproxy (default: haproxy on PATH, then /usr/sbin/haproxy)
+//   ClickHouse: ../shared/tools/clickhouse-http-chdb.mjs (chDB behind ClickHouse's HTTP
+//                interface; CLICKHOUSE_STANDIN names another path)
+// static-web-server itself is replaced by checks/static-web-server-standin.ts (it reads the
+// same generated TOML). Screenshots and the request log go to .tmp/hyperdx-ui/ (gitignored),
+// or HYPERDX_SCREENSHOTS.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import type { BrowserContext, Page } from "playwright-core";
-import { hyperdxDefaults } from "../gen/hyperdx/defaults.ts";
+import { join, resolve } from "node:path";
+import { after, afterEach, before, describe, it } from "node:test";
+import type { BrowserContext, Page, Request } from "playwright-core";
+import { ddlStatements, LOGS } from "../gen/clickhouse/ddl.ts";
+import { hyperdxDefaults, hyperdxLandingHtml, hyperdxRuntimeEnvJs } from "../gen/hyperdx/defaults.ts";
+import { CLICKHOUSE_PATH, haproxyConfig } from "../gen/hyperdx/proxy.ts";
+import { buildSite } from "../gen/hyperdx/static-site-main.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { findBinary } from "./binaries.ts";
+import { readSwsConfig, startStandin } from "./static-web-server-standin.ts";
 
-const ROOT = join(import.meta.dirname, "..");
-const hyperdxUrl = process.env["HYPERDX_URL"]?.replace(/\/+$/, "");
+const ROOT = resolve(import.meta.dirname, "..");
+const dist = process.env["HYPERDX_DIST"];
+const chromiumPath = findBinary(process.env["CHROMIUM"]) ?? findBinary("chromium") ?? findBinary("chromium-browser") ?? findBinary("/usr/bin/chromium");
+const haproxyPath = findBinary(process.env["HAPROXY"]) ?? findBinary("haproxy") ?? findBinary("/usr/sbin/haproxy");
+const standinPath = process.env["CLICKHOUSE_STANDIN"] ?? join(ROOT, "../shared/tools/clickhouse-http-chdb.mjs");
+const outDir = process.env["HYPERDX_SCREENSHOTS"] ?? join(ROOT, ".tmp/hyperdx-ui");
 
-/** CHROMIUM (a path or name), else chromium or chromium-browser on PATH, else Debian's. */
-const findChromium = (): string | undefined =>
-  findBinary(process.env["CHROMIUM"]) ?? findBinary("chromium") ?? findBinary("chromium-browser") ?? findBinary("/usr/bin/chromium");
-
-const chromiumPath = findChromium();
 const skip =
-  hyperdxUrl === undefined
-    ? "HYPERDX_URL is not set (e.g. http://localhost:28080 with the VM running; see docs/hyperdx.md)"
-    : chromiumPath === undefined
-      ? "no chromium (set CHROMIUM)"
-      : false;
+  dist === undefined
+    ? "HYPERDX_DIST is not set (a built HyperDX export; docs/hyperdx.md)"
+    : !existsSync(join(dist, "search.html"))
+      ? `HYPERDX_DIST=${dist} has no search.html`
+      : chromiumPath === undefined
+        ? "no chromium (set CHROMIUM)"
+        : haproxyPath === undefined
+          ? "no haproxy (set HAPROXY)"
+          : !existsSync(standinPath)
+            ? `no ClickHouse stand-in at ${standinPath} (set CLICKHOUSE_STANDIN)`
+            : false;
 if (skip !== false) console.log(`SKIP: HyperDX UI check: ${skip}`);
 
-// The names the generated defaults give the source and connection.
-const defaults = hyperdxDefaults(loadModel(ROOT));
-const logs = defaults.sources[0];
-const connection = defaults.connections[0];
+const ROWS = 3000;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-describe("HyperDX UI in headless Chromium", { skip, timeout: 240_000 }, () => {
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv: Server = createServer();
+    srv.once("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr !== null ? ok(addr.port) : fail(new Error("no port"))));
+    });
+  });
+}
+
+async function waitFor(url: string, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${what} did not answer at ${url}`);
+}
+
+/** loggen's own output for `ticks` ticks (the built loggen, as checks/contract.test.ts runs it). */
+async function loggenLines(ticks: number): Promise<Record<string, unknown>[]> {
+  const built = join(ROOT, "loggen/dist/main.js");
+  const entry = existsSync(built) ? [built] : ["--import", "tsx", join(ROOT, "loggen/src/main.ts")];
+  const args = [...entry, "--sleep-duration", "1ms", "--max-lines", String(ticks), "--health-port", String(await freePort())];
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, `loggen exited ${r.status}: ${r.stderr}`);
+  return r.stdout
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+const SEVERITY: Record<number, [string, number]> = { 10: ["TRACE", 1], 20: ["DEBUG", 5], 30: ["INFO", 9], 40: ["WARN", 13], 50: ["ERROR", 17], 60: ["FATAL", 21] };
+
+/**
+ * otel_logs rows from loggen's lines, spread over the last hour so the histogram has a shape.
+ * A plain mapping for test data (the real one is lua/transform.lua, tested on LuaJIT).
+ */
+function otelRows(lines: Record<string, unknown>[]): string {
+  const now = Date.now();
+  return lines
+    .map((l, i) => {
+      const [text, num] = SEVERITY[Number(l["level"])] ?? ["INFO", 9];
+      const t = new Date(now - 3_600_000 + Math.floor((i * 3_540_000) / lines.length));
+      const { level: _l, time: _t, msg, count, random_number, random_string, ...rest } = l;
+      return JSON.stringify({
+        Timestamp: `${t.toISOString().slice(0, 19).replace("T", " ")}.${String(t.getMilliseconds()).padStart(3, "0")}000000`,
+        SeverityText: text,
+        SeverityNumber: num,
+        ServiceName: "loggen",
+        Body: String(msg ?? ""),
+        ResourceAttributes: { "service.name": "loggen", "k8s.pod.name": "loggen-0", "k8s.namespace.name": "otel-demo" },
+        LogAttributes: Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, String(v)])),
+        ...(typeof count === "number" ? { Count: count } : {}),
+        ...(typeof random_number === "number" ? { RandomNumber: random_number } : {}),
+        ...(typeof random_string === "string" ? { RandomString: random_string } : {}),
+      });
+    })
+    .join("\n");
+}
+
+/**
+ * The system tables HyperDX's ClickHouse dashboard reads (packages/app/src/ClickhousePage.tsx),
+ * with the columns it uses. chDB has no system logs; a real server creates them from config.xml
+ * (gen/clickhouse/config.ts). query_log is filled with this session's own queries below.
+ */
+const SYSTEM_TABLES = [
+  `CREATE TABLE IF NOT EXISTS system.query_log (event_date Date, event_time DateTime, type Enum8('QueryStart' = 1, 'QueryFinish' = 2, 'ExceptionBeforeStart' = 3, 'ExceptionWhileProcessing' = 4), query_kind LowCardinality(String), query String, normalized_query_hash UInt64, query_duration_ms UInt64, tables Array(LowCardinality(String)), read_rows UInt64, read_bytes UInt64, written_rows UInt64, written_bytes UInt64, memory_usage UInt64, user String) ENGINE = MergeTree ORDER BY event_time`,
+  `CREATE TABLE IF NOT EXISTS system.metric_log (event_date Date, event_time DateTime, ProfileEvent_OSCPUVirtualTimeMicroseconds UInt64, CurrentMetric_MemoryTracking Int64, ProfileEvent_OSReadChars UInt64, ProfileEvent_OSWriteChars UInt64, CurrentMetric_S3Requests Int64, ProfileEvent_S3GetObject UInt64, ProfileEvent_S3PutObject UInt64, ProfileEvent_S3ListObjects UInt64, ProfileEvent_S3UploadPart UInt64) ENGINE = MergeTree ORDER BY event_time`,
+  `CREATE TABLE IF NOT EXISTS system.asynchronous_metric_log (event_date Date, event_time DateTime, metric LowCardinality(String), value Float64) ENGINE = MergeTree ORDER BY event_time`,
+];
+
+interface Recorded {
+  readonly url: string;
+  readonly method: string;
+  readonly body: string | null;
+  readonly started: number;
+  ms?: number;
+}
+
+describe("HyperDX in headless Chromium, served like the image serves it", { skip, timeout: 600_000 }, () => {
+  const children: ChildProcess[] = [];
+  const work = mkdtempSync(join(tmpdir(), "hyperdx-ui-"));
+  let staticServer: { close(): void } | undefined;
   let context: BrowserContext;
   let page: Page;
-  let profile: string;
-  const pageErrors: string[] = [];
+  let uiPort = 0;
+  let chPort = 0;
+  const requests: Recorded[] = [];
+  const consoleErrors: string[] = [];
+  const failedResponses: string[] = [];
+  const shot = async (name: string, p: Page = page): Promise<void> => {
+    await p.screenshot({ path: join(outDir, `${name}.png`) });
+  };
+  const ch = async (sql: string): Promise<string> => {
+    const res = await fetch(`http://127.0.0.1:${chPort}/`, { method: "POST", body: sql });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`ClickHouse stand-in: ${text}`);
+    return text;
+  };
+  const origin = (): string => `http://localhost:${uiPort}`;
 
   before(async () => {
+    mkdirSync(outDir, { recursive: true });
+    const model = loadModel(ROOT);
+    // ClickHouse: chDB behind the HTTP interface, the generated schema, loggen's rows.
+    chPort = await freePort();
+    const chd = spawn(process.execPath, [standinPath, String(chPort), join(work, "ch")], {
+      env: { ...process.env, NODE_PATH: join(ROOT, "node_modules") },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    children.push(chd);
+    await waitFor(`http://127.0.0.1:${chPort}/ping`, "ClickHouse stand-in");
+    for (const stmt of [...ddlStatements(model), ...SYSTEM_TABLES]) await ch(stmt);
+    await ch(`INSERT INTO ${LOGS} FORMAT JSONEachRow\n${otelRows(await loggenLines(ROWS))}`);
+
+    // The site and static-web-server's config, generated from the export as the Nix build does;
+    // /etc/hyperdx (the ConfigMap) becomes work/etc.
+    const etc = join(work, "etc");
+    mkdirSync(etc);
+    writeFileSync(join(etc, "__ENV.js"), hyperdxRuntimeEnvJs());
+    writeFileSync(join(etc, "index.html"), hyperdxLandingHtml());
+    const sws = await startStandin(readSwsConfig(buildSite(dist ?? "", join(work, "out"), etc)));
+    staticServer = sws.server;
+
+    // HAProxy with the generated config, pointing at loopback instead of the cluster.
+    uiPort = await freePort();
+    const cfg = join(work, "haproxy.cfg");
+    writeFileSync(
+      cfg,
+      haproxyConfig({
+        listen: { host: "127.0.0.1", port: uiPort },
+        staticServer: { host: "127.0.0.1", port: sws.port },
+        clickhouse: { host: "127.0.0.1", port: chPort },
+        resolveAtRuntime: false,
+      }),
+    );
+    const hap = spawn(haproxyPath ?? "haproxy", ["-db", "-f", cfg], { stdio: ["ignore", "ignore", "inherit"] });
+    children.push(hap);
+    await waitFor(`http://127.0.0.1:${uiPort}/health`, "HAProxy -> static server");
+    await waitFor(`http://127.0.0.1:${uiPort}${CLICKHOUSE_PATH}/ping`, "HAProxy -> ClickHouse");
+
     const { chromium } = await import("playwright-core");
-    profile = mkdtempSync(join(tmpdir(), "hyperdx-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
+    context = await chromium.launchPersistentContext(join(work, "profile"), {
       executablePath: chromiumPath ?? "",
       headless: true,
       viewport: { width: 1440, height: 900 },
@@ -60,58 +214,160 @@ describe("HyperDX UI in headless Chromium", { skip, timeout: 240_000 }, () => {
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        "--disable-domain-reliability",
+        // Belt and braces: no name but localhost resolves. Requests to other hosts still reach
+        // the request log below (and fail it); they just cannot leave the machine.
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
       ],
     });
+    context.on("request", (r: Request) => requests.push({ url: r.url(), method: r.method(), body: r.postData(), started: Date.now() }));
+    context.on("requestfinished", (r: Request) => {
+      const rec = [...requests].reverse().find((q) => q.url === r.url() && q.ms === undefined);
+      if (rec !== undefined) rec.ms = Date.now() - rec.started;
+    });
+    context.on("response", async (r) => {
+      if (r.status() >= 400) failedResponses.push(`${r.status()} ${r.url().slice(0, 120)}: ${(await r.text().catch(() => "")).slice(0, 300)}`);
+    });
     page = context.pages()[0] ?? (await context.newPage());
-    page.on("requestfailed", (r) => pageErrors.push(`${r.url()}: ${r.failure()?.errorText ?? "failed"}`));
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
   });
+
+  afterEach(async () => {
+    if (failedResponses.length > 0) console.log(`failed responses:\n${failedResponses.splice(0).join("\n")}`);
+    if (consoleErrors.length > 0) console.log(`console errors:\n${consoleErrors.splice(0).slice(0, 10).join("\n")}`);
+    console.log(`page at ${page?.url()}`);
+    await page?.screenshot({ path: join(outDir, "last.png") }).catch(() => undefined);
+  });
+
   after(async () => {
+    writeFileSync(join(outDir, "requests.txt"), requests.map((r) => `${r.method} ${r.url}`).join("\n") + "\n");
     await context?.close();
-    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
+    staticServer?.close();
+    for (const c of children) c.kill("SIGTERM");
+    rmSync(work, { recursive: true, force: true });
   });
 
-  it("lands on the Logs search with nothing to configure", async () => {
-    assert.ok(logs && connection);
-    await page.goto(`${hyperdxUrl}/`);
-    await page.waitForURL(/\/search/, { timeout: 60_000 });
-    await page.getByTestId("search-input").waitFor({ timeout: 60_000 });
-    // The source picker shows the generated Logs source, already chosen.
-    const picker = page.getByTestId("source-selector");
-    await picker.waitFor();
-    await page.waitForFunction(
-      (name) => (document.querySelector('[data-testid="source-selector"]') as HTMLInputElement | null)?.value === name,
-      logs.name,
-      { timeout: 30_000 },
-    );
-    // The page knows the generated connection (its ClickHouse URL comes from /__ENV.js).
+  const sourceIs = async (p: Page, name: string): Promise<void> => {
+    await p.waitForFunction((n) => (document.querySelector('[data-testid="source-selector"]') as HTMLInputElement | null)?.value === n, name, { timeout: 60_000 });
+  };
+  const rows = (p: Page = page) => p.locator('[data-testid^="table-row-"]');
+
+  it("lands on the Logs search with rows, the connection being the page's own origin", async () => {
+    await page.goto(`${origin()}/`);
+    await page.waitForURL(/\/clickstack\/search/, { timeout: 60_000 });
+    await sourceIs(page, "Logs");
+    await rows().first().waitFor({ timeout: 60_000 });
     const env = await page.evaluate(() => (window as unknown as { __ENV?: Record<string, string> }).__ENV);
-    assert.deepEqual(JSON.parse(env?.["NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS"] ?? "[]"), defaults.connections);
+    assert.deepEqual(JSON.parse(env?.["NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS"] ?? "[]"), hyperdxDefaults(origin()).connections);
+    await shot("01-landing");
   });
 
-  it("searches random_string:gamma and shows rows from ClickHouse", async () => {
-    const rows = page.locator('[data-testid^="table-row-"]');
-    // Logs arrive continuously; retry the search until rows show (first start can be slow).
-    const deadline = Date.now() + 180_000;
-    let found = 0;
-    while (Date.now() < deadline) {
-      await page.getByTestId("search-input").fill("random_string:gamma");
-      await page.keyboard.press("Escape");
-      await page.getByTestId("search-submit-button").click();
-      try {
-        await rows.first().waitFor({ timeout: 15_000 });
-        found = await rows.count();
-        if (found > 0) break;
-      } catch {
-        // no rows yet
-      }
-    }
-    const save = process.env["HYPERDX_SCREENSHOT"];
-    if (save !== undefined && save !== "") await page.screenshot({ path: save });
-    assert.ok(found > 0, `no rows for random_string:gamma; failed requests: ${pageErrors.slice(-5).join("; ")}`);
-    // Every row shown is a gamma row, and the demo columns are in the table.
-    const texts = await rows.allInnerTexts();
+  it("searches random_string:gamma and opens a row", async () => {
+    await page.getByTestId("search-input").fill("random_string:gamma");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("search-submit-button").click();
+    await sleep(1500);
+    await rows().first().waitFor({ timeout: 60_000 });
+    const texts = await rows().allInnerTexts();
+    assert.ok(texts.length > 0);
     for (const t of texts.slice(0, 20)) assert.match(t, /gamma/, `row without gamma: ${t}`);
-    const panel = await page.getByTestId("search-results-panel").innerText();
-    for (const column of ["RandomString", "RandomNumber", "Count"]) assert.ok(panel.includes(column), `column ${column} not shown`);
+    await rows().first().click();
+    await page.getByText("tick").first().waitFor({ timeout: 30_000 });
+    await shot("02-search-row");
+    await page.keyboard.press("Escape");
+  });
+
+  it("opens Search from the sidebar on the Logs source", async () => {
+    await page.goto(`${origin()}/clickstack/chart`);
+    await page.getByRole("link", { name: "Search", exact: true }).first().click();
+    await page.waitForURL(/\/clickstack\/search/, { timeout: 30_000 });
+    await sourceIs(page, "Logs");
+    await rows().first().waitFor({ timeout: 60_000 });
+    await shot("03-sidebar-search");
+  });
+
+  it("shows patterns of loggen's messages in the Patterns tab (pyodide, offline)", async () => {
+    await page.getByText("Event Patterns", { exact: true }).first().click();
+    await page.getByText(/tick/).first().waitFor({ timeout: 180_000 });
+    await sleep(1000);
+    const text = await page.locator("body").innerText();
+    assert.doesNotMatch(text, /loadPyodide|is not a function/i);
+    await shot("04-patterns");
+  });
+
+  it("reloads a dashboard URL to the dashboard, not a 404", async () => {
+    await page.goto(`${origin()}/clickstack/dashboards/list`);
+    await page.getByTestId("new-dashboard-button").click();
+    await page.getByTestId("create-dashboard-button").click();
+    await page.waitForURL((u) => /\/clickstack\/dashboards\/[^/]+$/.test(u.pathname) && !u.pathname.endsWith("/list"), { timeout: 30_000 });
+    const url = page.url();
+    assert.doesNotMatch(url, /\/dashboards\/list$/);
+    const res = await page.reload();
+    assert.equal(res?.status(), 200);
+    await page.waitForLoadState("networkidle");
+    const body = await page.locator("body").innerText();
+    assert.doesNotMatch(body, /could not be found/);
+    assert.equal(new URL(page.url()).pathname, new URL(url).pathname);
+    await shot("05-dashboard-reloaded");
+  });
+
+  it("shows the ClickHouse dashboard from system.query_log", async () => {
+    // This session's own SELECTs become query_log rows (chDB keeps no query log of its own).
+    const selects = requests.filter((r) => r.url.includes(`${CLICKHOUSE_PATH}`) && r.body !== null && /\bSELECT\b/i.test(r.body));
+    assert.ok(selects.length > 5, `only ${selects.length} queries recorded`);
+    const qrows = selects.map((r, i) =>
+      JSON.stringify({
+        event_date: new Date(r.started).toISOString().slice(0, 10),
+        event_time: Math.floor(r.started / 1000),
+        type: "QueryFinish",
+        query_kind: "Select",
+        query: (r.body ?? "").slice(0, 2000),
+        normalized_query_hash: i % 7,
+        query_duration_ms: r.ms ?? 1,
+        tables: [LOGS],
+        read_rows: ROWS,
+        read_bytes: ROWS * 200,
+        written_rows: 0,
+        written_bytes: 0,
+        memory_usage: 1 << 20,
+        user: "hyperdx",
+      }),
+    );
+    await ch(`INSERT INTO system.query_log FORMAT JSONEachRow\n${qrows.join("\n")}`);
+    await page.goto(`${origin()}/clickstack/clickhouse`);
+    await page.waitForLoadState("networkidle");
+    await sleep(3000);
+    const body = await page.locator("body").innerText();
+    assert.doesNotMatch(body, /does not exist|UNKNOWN_TABLE|Unknown table/i);
+    await shot("06-clickhouse-dashboard");
+  });
+
+  it("works on http://127.0.0.1:<port> too (no CORS, no origin baked in)", async () => {
+    const p = await context.newPage();
+    await p.goto(`http://127.0.0.1:${uiPort}/`);
+    await p.waitForURL(/\/clickstack\/search/, { timeout: 60_000 });
+    await sourceIs(p, "Logs");
+    await rows(p).first().waitFor({ timeout: 60_000 });
+    await shot("07-127.0.0.1", p);
+    await p.close();
+  });
+
+  it("made no request to any host but the UI's own origin", () => {
+    const allowed = new Set([`localhost:${uiPort}`, `127.0.0.1:${uiPort}`]);
+    const hosts = new Map<string, number>();
+    for (const r of requests) {
+      const u = new URL(r.url);
+      const key = u.protocol === "data:" || u.protocol === "blob:" ? u.protocol : u.host;
+      hosts.set(key, (hosts.get(key) ?? 0) + 1);
+    }
+    console.log(`requests by host: ${JSON.stringify(Object.fromEntries(hosts))}`);
+    const foreign = requests.filter((r) => {
+      const u = new URL(r.url);
+      return u.protocol !== "data:" && u.protocol !== "blob:" && !allowed.has(u.host);
+    });
+    assert.deepEqual(foreign.map((r) => r.url), []);
+    assert.ok(requests.length > 50, `only ${requests.length} requests recorded`);
   });
 });

@@ -11,7 +11,10 @@
 #   Install scripts are not run, as in HyperDX's own Dockerfile (`yarn install --mode=skip-build`).
 # - Fonts: next/font/google downloads CSS and fonts at build time; NEXT_FONT_GOOGLE_MOCKED_RESPONSES
 #   points Next.js at nix/hyperdx/google-fonts-mock.cjs, which answers with the same families
-#   from the @fontsource packages in the lockfile. No source patch.
+#   from the @fontsource packages in the lockfile.
+# - Offline local mode (hyperdx/local-mode.patch, plus two page deletions in postPatch): pyodide
+#   and the drain3 wheels stay in the export (Patterns tab), and nothing in the UI calls
+#   another host or points at a server that does not exist (docs/hyperdx.md, "Patches").
 # - Build: HyperDX's own `build:clickhouse` recipe (packages/app/package.json): local mode and
 #   `output: 'export'` under the basePath /clickstack; the ConfigMap-provided /__ENV.js then
 #   supplies the default connection and sources at runtime (gen/hyperdx/defaults.ts).
@@ -56,8 +59,15 @@ stdenv.mkDerivation {
     importNpmLock.npmConfigHook
   ];
 
+  patches = [ ./hyperdx/local-mode.patch ];
+
   # Our npm root in place of HyperDX's yarn root; the workspaces' own manifests stay.
+  # Pages that need HyperDX's API server or call other hosts are not built: the careers page
+  # (api.github.com, boards-api.greenhouse.io) and the alerts pages (alerts run on the server;
+  # in local mode they wait forever). Their URLs answer with the export's 404 page.
   postPatch = ''
+    rm packages/app/pages/careers.tsx
+    rm -r packages/app/pages/alerts
     cp ${./hyperdx/package.json} package.json
     cp ${./hyperdx/package-lock.json} package-lock.json
     cp ${./hyperdx/.npmrc} .npmrc
@@ -93,6 +103,7 @@ stdenv.mkDerivation {
   installPhase = ''
     runHook preInstall
     test -f packages/app/out/search.html
+    test -f packages/app/out/pyodide/pyodide.asm.wasm
     cp -r packages/app/out $out
 
     # HyperDX's zod schemas (connections, sources) for gen/test/hyperdx.test.ts:

@@ -4,7 +4,6 @@ import type { Model } from "../model/model.ts";
 import { DATABASE, INGEST_TABLE, INGEST_USER, PASSWORD_ENV, READER_PASSWORD, READER_USER } from "../model/names.ts";
 
 export { PASSWORD_ENV, READER_PASSWORD };
-import { forwardOf } from "../model/ports.ts";
 import { ddlStatements } from "./ddl.ts";
 
 /** Where ClickHouse keeps everything: the StatefulSet's volume. */
@@ -14,30 +13,37 @@ export const DATA_PATH = "/var/lib/clickhouse/";
 export const xmlEscape = (s: string): string =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 
-/** The browser origin of HyperDX on the host; undefined when ports.json does not forward its UI. */
-export function hyperdxOrigin(model: Model): string | undefined {
-  const fwd = forwardOf(model.ports, "hyperdx.ui");
-  return fwd === undefined ? undefined : `http://localhost:${fwd.host}`;
-}
+/**
+ * ClickHouse's own logs that HyperDX's ClickHouse dashboard reads (packages/app/src/ClickhousePage.tsx
+ * at the pinned tag: query_log, metric_log, asynchronous_metric_log). A system log exists only
+ * when its section is in config.xml; `ttl` becomes the table's TTL (src/Interpreters/SystemLog.cpp).
+ */
+export const SYSTEM_LOGS = ["query_log", "metric_log", "asynchronous_metric_log"] as const;
 
-// Headers the ClickHouse web client may send from the browser; HyperDX's local mode moves
-// the credentials to ?user=&password= because CORS dislikes Authorization.
-const CORS_ALLOWED_HEADERS =
-  "origin, x-requested-with, content-type, authorization, x-clickhouse-user, x-clickhouse-key, x-clickhouse-format, x-clickhouse-database, x-clickhouse-query-id, x-hyperdx-connection-id";
+/** Days ClickHouse keeps its own logs (whole daily parts dropped, like otel_logs). */
+export const SYSTEM_LOG_DAYS = 3;
 
-function corsXml(model: Model): string {
-  const origin = hyperdxOrigin(model);
-  if (origin === undefined) return "";
-  const header = (name: string, value: string): string =>
-    `        <header><name>${xmlEscape(name)}</name><value>${xmlEscape(value)}</value></header>\n`;
-  // With http_options_response set, ClickHouse adds these headers to the preflight (OPTIONS)
-  // and to every response to a request carrying Origin, including 401s, and then ignores the
-  // add_http_cors_header user setting (src/Server/HTTPHandler.cpp: tryAddHTTPOptionHeadersFromConfig).
-  // So only the HyperDX page may read answers; another site open in the same browser may not.
-  return `    <!-- CORS for browser-only HyperDX at ${xmlEscape(origin)} (host port forwarded to hyperdx.ui in ports.json). -->
-    <http_options_response>
-${header("Access-Control-Allow-Origin", origin)}${header("Access-Control-Allow-Headers", CORS_ALLOWED_HEADERS)}${header("Access-Control-Allow-Methods", "POST, GET, OPTIONS")}${header("Access-Control-Max-Age", "86400")}    </http_options_response>
-`;
+/**
+ * The system tables the HyperDX user may read beyond those every user may read
+ * (one, databases, tables, columns, settings, table_engines, functions, ...: the
+ * always_accessible_tables of src/Access/ContextAccess.cpp): the dashboard's logs, and
+ * system.parts and system.data_skipping_indices, which HyperDX's metadata reads
+ * (packages/common-utils/src/core/metadata.ts) and the dashboard's "parts" tile shows, and
+ * system.parts_columns, the report's storage view (report/: bytes per column).
+ */
+export const READER_SYSTEM_TABLES = [...SYSTEM_LOGS, "parts", "data_skipping_indices", "parts_columns"] as const;
+
+function systemLogsXml(): string {
+  return SYSTEM_LOGS.map(
+    (t) => `    <${t}>
+        <database>system</database>
+        <table>${t}</table>
+        <partition_by>event_date</partition_by>
+        <ttl>event_date + INTERVAL ${SYSTEM_LOG_DAYS} DAY DELETE</ttl>
+        <flush_interval_milliseconds>7500</flush_interval_milliseconds>
+    </${t}>
+`,
+  ).join("");
 }
 
 export function serverConfigXml(model: Model): string {
@@ -80,12 +86,24 @@ export function serverConfigXml(model: Model): string {
     <uncompressed_cache_size>0</uncompressed_cache_size>
     <max_concurrent_queries>64</max_concurrent_queries>
 
-${corsXml(model)}</clickhouse>
+    <!-- A user reads a system table only when granted (users.xml): the HyperDX user sees the
+         tables its dashboard needs, not other users' queries in places it was not given. -->
+    <access_control_improvements>
+        <select_from_system_db_requires_grant>true</select_from_system_db_requires_grant>
+        <select_from_information_schema_requires_grant>true</select_from_information_schema_requires_grant>
+    </access_control_improvements>
+
+    <!-- ClickHouse's own logs for HyperDX's ClickHouse dashboard, kept ${SYSTEM_LOG_DAYS} days. -->
+${systemLogsXml()}</clickhouse>
 `;
 }
 
-export function usersXml(model: Model): string {
-  const origin = hyperdxOrigin(model) ?? "(not forwarded)";
+/** What the HyperDX user may read: the logs database and READER_SYSTEM_TABLES. */
+export function readerGrants(): string[] {
+  return [`GRANT SELECT ON ${DATABASE}.*`, ...READER_SYSTEM_TABLES.map((t) => `GRANT SELECT ON system.${t}`)];
+}
+
+export function usersXml(_model: Model): string {
   return `<?xml version="1.0"?>
 <!-- Generated by gen/clickhouse/config.ts (npm run gen). Do not edit.
      Passwords come from the container's environment (Secret ${xmlEscape("clickhouse-credentials")}), never from this file,
@@ -95,10 +113,9 @@ export function usersXml(model: Model): string {
         <default>
             <max_memory_usage>1000000000</max_memory_usage>
         </default>
-        <!-- HyperDX in the browser (${xmlEscape(origin)}) sends settings with every query
-             (max_execution_time, date_time_output_format, add_http_cors_header, ...):
-             readonly = 2 allows that and still forbids writes and DDL. CORS headers come from
-             http_options_response in config.xml, which makes add_http_cors_header a no-op. -->
+        <!-- HyperDX in the browser (through the UI's own origin, gen/hyperdx/proxy.ts) sends
+             settings with every query (max_execution_time, date_time_output_format,
+             add_http_cors_header, ...): readonly = 2 allows that and still forbids writes and DDL. -->
         <${READER_USER}>
             <readonly>2</readonly>
             <max_memory_usage>500000000</max_memory_usage>
@@ -127,19 +144,16 @@ export function usersXml(model: Model): string {
                 <query>GRANT INSERT ON ${DATABASE}.${INGEST_TABLE}</query>
             </grants>
         </${INGEST_USER}>
-        <!-- HyperDX and the report (report/): read the logs database (the catalog tables included);
-             system.tables/columns/databases stay readable for HyperDX's metadata queries.
-             system.parts_columns for the report's storage view: readable only with a grant
-             where access_control_improvements.select_from_system_db_requires_grant is on. -->
+        <!-- HyperDX and the report (report/): read the logs database (the catalog tables included)
+             and exactly the system tables their pages and views need. -->
         <${READER_USER}>
             <password>${xmlEscape(READER_PASSWORD)}</password>
             <networks><ip>::/0</ip></networks>
             <profile>${READER_USER}</profile>
             <quota>default</quota>
             <grants>
-                <query>GRANT SELECT ON ${DATABASE}.*</query>
-                <query>GRANT SELECT ON system.parts_columns</query>
-            </grants>
+${readerGrants().map((g) => `                <query>${xmlEscape(g)}</query>
+`).join("")}            </grants>
         </${READER_USER}>
     </users>
 

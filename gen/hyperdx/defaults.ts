@@ -1,26 +1,27 @@
 // HyperDX's browser-only local mode: the default ClickHouse connection and the Logs
 // source the user lands on, and the /__ENV.js that hands them to the static export.
+// The connection is the page's own origin plus CLICKHOUSE_PATH (gen/hyperdx/proxy.ts),
+// computed in the browser from window.location, so any host name the user types works.
 //
 // The export reads these at runtime, not at build time: HyperDX's src/config.ts takes
 // NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS / _SOURCES through next-runtime-env's env(),
 // which in the browser returns window.__ENV[key], and pages/_document.tsx loads
 // <script src="/__ENV.js"> before the app. So one image serves any ports.json: the
-// Kubernetes ConfigMap carries hyperdxRuntimeEnvJs(model) and the static server answers
+// Kubernetes ConfigMap carries hyperdxRuntimeEnvJs() and the static server answers
 // /__ENV.js with it. (NEXT_PUBLIC_IS_LOCAL_MODE is inlined by the build, see nix/hyperdx.nix.)
 //
 // Field names and rules are HyperDX's zod schemas at the pinned tag
 // (packages/common-utils/src/types.ts: ConnectionSchema, LogSourceSchema);
 // gen/test/hyperdx.test.ts validates against them.
 import { READER_PASSWORD } from "../clickhouse/config.ts";
-import type { Model } from "../model/model.ts";
 import { DATABASE, LOGS_TABLE, READER_USER } from "../model/names.ts";
-import { forwardOf } from "../model/ports.ts";
+import { CLICKHOUSE_PATH } from "./proxy.ts";
 
 /** A ClickHouse connection as HyperDX's ConnectionSchema has it. */
 export interface HyperdxConnection {
   readonly id: string;
   readonly name: string;
-  /** The URL the user's browser sends queries to (local mode has no server in between). */
+  /** The URL the user's browser sends queries to: the page's origin + CLICKHOUSE_PATH. */
   readonly host: string;
   readonly username: string;
   readonly password: string;
@@ -74,25 +75,20 @@ export const DEFAULT_SELECT_COLUMNS = [
   "Body",
 ] as const;
 
-/** The URL of ClickHouse's HTTP port as the host's browser reaches it (the forward in ports.json). */
-export function clickhouseBrowserUrl(model: Model): string {
-  const fwd = forwardOf(model.ports, "clickhouse.http");
-  if (fwd === undefined) {
-    throw new Error(
-      'ports.json: HyperDX runs in the browser and queries ClickHouse directly, so vm.forwards must forward "clickhouse.http" to a host port',
-    );
-  }
-  return `http://localhost:${fwd.host}`;
+/** The default connection for a page loaded from `origin` (e.g. "http://127.0.0.1:28080"). */
+export function hyperdxConnections(origin: string): HyperdxConnection[] {
+  return [
+    {
+      id: CONNECTION_ID,
+      name: "ClickHouse (otel-demo)",
+      host: `${origin}${CLICKHOUSE_PATH}`,
+      username: READER_USER,
+      password: READER_PASSWORD,
+    },
+  ];
 }
 
-export function hyperdxDefaults(model: Model): HyperdxDefaults {
-  const connection: HyperdxConnection = {
-    id: CONNECTION_ID,
-    name: "ClickHouse (otel-demo)",
-    host: clickhouseBrowserUrl(model),
-    username: READER_USER,
-    password: READER_PASSWORD,
-  };
+export function hyperdxSources(): HyperdxLogSource[] {
   const logs: HyperdxLogSource = {
     id: LOGS_SOURCE_ID,
     kind: "log",
@@ -112,15 +108,20 @@ export function hyperdxDefaults(model: Model): HyperdxDefaults {
     // Bare words in the search box match the log message.
     implicitColumnExpression: "Body",
   };
-  return { connections: [connection], sources: [logs] };
+  return [logs];
+}
+
+/** Connections and sources as a page loaded from `origin` sees them. */
+export function hyperdxDefaults(origin: string): HyperdxDefaults {
+  return { connections: hyperdxConnections(origin), sources: hyperdxSources() };
 }
 
 /**
  * window.__ENV for the static export (served as /__ENV.js). Values are strings, as
  * next-runtime-env writes them; the two defaults are JSON inside those strings.
  */
-export function hyperdxRuntimeEnv(model: Model): Record<string, string> {
-  const { connections, sources } = hyperdxDefaults(model);
+export function hyperdxRuntimeEnv(origin: string): Record<string, string> {
+  const { connections, sources } = hyperdxDefaults(origin);
   return {
     // Also inlined at build time (nix/hyperdx.nix); repeated so the page's runtime view agrees.
     NEXT_PUBLIC_IS_LOCAL_MODE: "true",
@@ -137,15 +138,15 @@ export function hyperdxRuntimeEnv(model: Model): Record<string, string> {
  * the URL because HyperDX 2.36's static export does not pick a default source by itself
  * (the search page stays on "Data Source" until one is chosen).
  */
-export function hyperdxLandingPath(model: Model): string {
-  const logs = hyperdxDefaults(model).sources[0];
+export function hyperdxLandingPath(): string {
+  const logs = hyperdxSources()[0];
   const query = logs === undefined ? "" : `?source=${encodeURIComponent(logs.id)}`;
   return `${HYPERDX_BASE_PATH}/search${query}`;
 }
 
 /** The "/" page: a redirect to hyperdxLandingPath (no script needed, so it works first thing). */
-export function hyperdxLandingHtml(model: Model): string {
-  const path = hyperdxLandingPath(model).replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+export function hyperdxLandingHtml(): string {
+  const path = hyperdxLandingPath().replace(/&/g, "&amp;").replace(/"/g, "&quot;");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -158,7 +159,19 @@ export function hyperdxLandingHtml(model: Model): string {
 `;
 }
 
-/** The /__ENV.js file, byte for byte as next-runtime-env's configureRuntimeEnv() shapes it. */
-export function hyperdxRuntimeEnvJs(model: Model): string {
-  return `window.__ENV = ${JSON.stringify(hyperdxRuntimeEnv(model))};\n`;
+/**
+ * The /__ENV.js file: next-runtime-env's `window.__ENV = {...}`, with the connection's host
+ * completed from window.location.origin in the browser (the same origin serves the page and
+ * proxies ClickHouse). A placeholder origin is replaced at load time; the rest is static JSON.
+ */
+export function hyperdxRuntimeEnvJs(): string {
+  const placeholder = "__ORIGIN__";
+  const env = hyperdxRuntimeEnv(placeholder);
+  const connections = env["NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS"] ?? "[]";
+  const { NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS: _computed, ...fixed } = env;
+  return `// Generated by gen/hyperdx/defaults.ts (npm run gen). Do not edit.
+// HyperDX's runtime settings; ClickHouse is reached through this page's own origin.
+window.__ENV = ${JSON.stringify(fixed)};
+window.__ENV.NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS = ${JSON.stringify(connections)}.split(${JSON.stringify(placeholder)}).join(window.location.origin);
+`;
 }

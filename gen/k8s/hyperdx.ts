@@ -1,14 +1,17 @@
-// HyperDX: the browser-only UI (local mode, no MongoDB), served as static files; the
-// browser then talks to ClickHouse's HTTP port directly through the host forward. The
-// default connection and Logs source reach the page at runtime through /__ENV.js, which
-// this ConfigMap supplies, so the image does not depend on ports.json.
+// HyperDX: the browser-only UI (local mode, no MongoDB). One pod, two containers from one
+// image: HAProxy on the UI port (the origin the browser uses) sends /clickhouse/... to the
+// ClickHouse Service and the rest to static-web-server, which serves the export. The default
+// connection (the page's own origin) and the Logs source reach the page at runtime through
+// /__ENV.js, which this ConfigMap supplies with HAProxy's config, so the image does not depend
+// on ports.json.
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { ConfigMap, Service } from "kubernetes-types/core/v1.js";
 import { hyperdxLandingHtml, hyperdxRuntimeEnvJs } from "../hyperdx/defaults.ts";
+import { CLICKHOUSE_HOST } from "../fluentbit/config.ts";
+import { haproxyConfig } from "../hyperdx/proxy.ts";
 import type { Model } from "../model/model.ts";
 import {
   configChecksum,
-  containerPorts,
   containerSecurity,
   httpProbe,
   image,
@@ -19,15 +22,29 @@ import {
   services,
 } from "./common.ts";
 
-/** Where the static server expects /__ENV.js and /index.html (nix/hyperdx/default.nix links them). */
+/** Where the static server expects /__ENV.js and /index.html (gen/hyperdx/static-site.ts links them). */
 export const HYPERDX_CONFIG_DIR = "/etc/hyperdx";
+
+/** HAProxy's config in the ConfigMap. */
+export const PROXY_CONFIG = "haproxy.cfg";
+
+/** The proxy in the pod: listens on the UI port, reaches static-web-server on localhost. */
+export function hyperdxProxyConfig(model: Model): string {
+  const p = model.ports.services;
+  return haproxyConfig({
+    listen: { host: "0.0.0.0", port: p.hyperdx.ui },
+    staticServer: { host: "127.0.0.1", port: p.hyperdx.static },
+    clickhouse: { host: CLICKHOUSE_HOST, port: p.clickhouse.http },
+    resolveAtRuntime: true,
+  });
+}
 
 export function hyperdxConfigMap(model: Model): ConfigMap {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: meta("hyperdx", "hyperdx-defaults"),
-    data: { "__ENV.js": hyperdxRuntimeEnvJs(model), "index.html": hyperdxLandingHtml(model) },
+    data: { "__ENV.js": hyperdxRuntimeEnvJs(), "index.html": hyperdxLandingHtml(), [PROXY_CONFIG]: hyperdxProxyConfig(model) },
   };
 }
 
@@ -46,15 +63,33 @@ export function hyperdxDeployment(model: Model): Deployment {
           securityContext: podSecurity(10001),
           containers: [
             {
-              name: "hyperdx",
+              name: "proxy",
               ...image(model, "hyperdx"),
-              // static-web-server with the site baked in; only the port comes from here.
-              command: ["/bin/hyperdx-serve"],
-              args: ["--port", String(model.ports.services.hyperdx.ui)],
-              ports: containerPorts(model, "hyperdx"),
-              // /health is the server's own endpoint: it does not depend on the ConfigMap.
-              livenessProbe: httpProbe("/health", "ui", 10, { initialDelaySeconds: 2 }),
+              // HAProxy (nixpkgs haproxy, in the image): -db stays in the foreground.
+              command: ["/bin/haproxy"],
+              args: ["-db", "-f", `${HYPERDX_CONFIG_DIR}/${PROXY_CONFIG}`],
+              ports: [{ name: "ui", containerPort: model.ports.services.hyperdx.ui, protocol: "TCP" }],
+              // Alive: it accepts connections. Ready: the page is served through it.
+              livenessProbe: { tcpSocket: { port: "ui" }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3, initialDelaySeconds: 2 },
               readinessProbe: httpProbe("/health", "ui", 5, { initialDelaySeconds: 1 }),
+              resources: {
+                requests: { cpu: "10m", memory: "16Mi" },
+                limits: { cpu: "200m", memory: "64Mi" },
+              },
+              securityContext: containerSecurity(),
+              volumeMounts: [{ name: "defaults", mountPath: HYPERDX_CONFIG_DIR, readOnly: true }],
+            },
+            {
+              name: "static",
+              ...image(model, "hyperdx"),
+              // static-web-server with the site and its generated TOML baked in; only the port
+              // comes from here (the config file leaves host and port to the command line).
+              command: ["/bin/hyperdx-serve"],
+              args: ["--port", String(model.ports.services.hyperdx.static)],
+              ports: [{ name: "static", containerPort: model.ports.services.hyperdx.static, protocol: "TCP" }],
+              // /health is the server's own endpoint: it does not depend on the ConfigMap.
+              livenessProbe: httpProbe("/health", "static", 10, { initialDelaySeconds: 2 }),
+              readinessProbe: httpProbe("/health", "static", 5, { initialDelaySeconds: 1 }),
               resources: {
                 requests: { cpu: "10m", memory: "32Mi" },
                 limits: { cpu: "200m", memory: "128Mi" },
@@ -71,4 +106,5 @@ export function hyperdxDeployment(model: Model): Deployment {
   };
 }
 
-export const hyperdxServices = (model: Model): Service[] => services(model, "hyperdx");
+// Only the UI port: static-web-server is reached through the proxy, in the pod.
+export const hyperdxServices = (model: Model): Service[] => services(model, "hyperdx", ["ui"]);

@@ -8,7 +8,8 @@ export const SERVICE_PORTS = {
   loggen: ["health"],
   fluentbit: ["http"],
   clickhouse: ["http", "native", "interserver"],
-  hyperdx: ["ui"],
+  // ui: HAProxy, the origin the browser uses; static: static-web-server behind it (gen/hyperdx/proxy.ts).
+  hyperdx: ["ui", "static"],
 } as const;
 
 /** Ports of the VM itself (not Kubernetes Services) that a forward may target. */

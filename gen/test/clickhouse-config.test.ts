@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { loadModel, type Model } from "../model/model.ts";
 import { DATABASE, INGEST_TABLE, INGEST_USER, LOGS_TABLE, READER_USER } from "../model/names.ts";
 import { parsePorts } from "../model/ports.ts";
-import { PASSWORD_ENV, READER_PASSWORD, serverConfigXml, startupScriptsXml, usersXml } from "../clickhouse/config.ts";
+import { PASSWORD_ENV, READER_PASSWORD, READER_SYSTEM_TABLES, SYSTEM_LOGS, SYSTEM_LOG_DAYS, serverConfigXml, startupScriptsXml, usersXml } from "../clickhouse/config.ts";
 import { ddlStatements } from "../clickhouse/ddl.ts";
 
 interface XmlElement {
@@ -86,14 +86,12 @@ describe("ClickHouse server config", () => {
   });
 
   it("follows an edited ports.json", () => {
-    const raw = { services: { loggen: { health: 18081 }, fluentbit: { http: 12020 }, clickhouse: { http: 18123, native: 19000, interserver: 19009 }, hyperdx: { ui: 18080 } }, vm: { guest: { ssh: 22 }, forwards: [{ host: 38080, to: "hyperdx.ui" }] } };
+    const raw = { services: { loggen: { health: 18081 }, fluentbit: { http: 12020 }, clickhouse: { http: 18123, native: 19000, interserver: 19009 }, hyperdx: { ui: 18080, static: 18090 } }, vm: { guest: { ssh: 22 }, forwards: [{ host: 38080, to: "hyperdx.ui" }] } };
     const edited: Model = { ...model, ports: parsePorts(raw) };
     const c = parseXml(serverConfigXml(edited));
     assert.equal(text(c, "http_port"), "18123");
     assert.equal(text(c, "tcp_port"), "19000");
     assert.equal(text(c, "interserver_http_port"), "19009");
-    const origin = path(c, "http_options_response")?.children.find((h) => text(h, "name") === "Access-Control-Allow-Origin");
-    assert.equal(text(origin, "value"), "http://localhost:38080");
   });
 
   it("keeps data under /var/lib/clickhouse/, logs to the console only, runs in UTC", () => {
@@ -107,13 +105,23 @@ describe("ClickHouse server config", () => {
     assert.ok(ratio > 0.5 && ratio < 0.9);
   });
 
-  it("lets only the HyperDX page on the forwarded host port read answers (CORS)", () => {
-    const fwd = model.ports.vm.forwards.find((f) => f.to === "hyperdx.ui");
-    assert.ok(fwd);
-    const headers = path(cfg, "http_options_response")?.children ?? [];
-    const get = (n: string): string | undefined => text(headers.find((h) => text(h, "name") === n), "value");
-    assert.equal(get("Access-Control-Allow-Origin"), `http://localhost:${fwd.host}`);
-    assert.match(get("Access-Control-Allow-Methods") ?? "", /POST/);
+  it("sends no CORS headers: the browser reaches ClickHouse through HyperDX's own origin", () => {
+    assert.equal(path(cfg, "http_options_response"), undefined);
+  });
+
+  it("keeps the logs HyperDX's ClickHouse dashboard reads, with a retention", () => {
+    assert.deepEqual([...SYSTEM_LOGS], ["query_log", "metric_log", "asynchronous_metric_log"]);
+    for (const log of SYSTEM_LOGS) {
+      assert.equal(text(cfg, log, "database"), "system", log);
+      assert.equal(text(cfg, log, "table"), log);
+      assert.equal(text(cfg, log, "ttl"), `event_date + INTERVAL ${SYSTEM_LOG_DAYS} DAY DELETE`, log);
+      assert.equal(path(cfg, log, "engine"), undefined, `${log}: engine and partition_by/ttl exclude each other`);
+    }
+  });
+
+  it("makes every system table but the harmless ones need a grant", () => {
+    assert.equal(text(cfg, "access_control_improvements", "select_from_system_db_requires_grant"), "true");
+    assert.equal(text(cfg, "access_control_improvements", "select_from_information_schema_requires_grant"), "true");
   });
 });
 
@@ -136,7 +144,16 @@ describe("ClickHouse users", () => {
   });
 
   it("makes the HyperDX user read-only but able to send per-query settings", () => {
-    assert.deepEqual(path(user(READER_USER), "grants")?.children.map((g) => g.text), [`GRANT SELECT ON ${DATABASE}.*`, "GRANT SELECT ON system.parts_columns"]);
+    assert.deepEqual(path(user(READER_USER), "grants")?.children.map((g) => g.text), [
+      `GRANT SELECT ON ${DATABASE}.*`,
+      "GRANT SELECT ON system.query_log",
+      "GRANT SELECT ON system.metric_log",
+      "GRANT SELECT ON system.asynchronous_metric_log",
+      "GRANT SELECT ON system.parts",
+      "GRANT SELECT ON system.data_skipping_indices",
+      "GRANT SELECT ON system.parts_columns",
+    ]);
+    assert.deepEqual([...READER_SYSTEM_TABLES], [...SYSTEM_LOGS, "parts", "data_skipping_indices", "parts_columns"]);
     const profile = text(user(READER_USER), "profile") ?? "";
     assert.equal(text(users, "profiles", profile, "readonly"), "2");
     assert.equal(text(user(READER_USER), "password"), READER_PASSWORD);

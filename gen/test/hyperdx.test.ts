@@ -1,5 +1,5 @@
-// The HyperDX defaults a user lands on: they point the browser at the forwarded
-// ClickHouse port as the read-only user, their expressions run on our otel_logs (chDB),
+// The HyperDX defaults a user lands on: they point the browser at ClickHouse through the
+// page's own origin as the read-only user, their expressions run on our otel_logs (chDB),
 // the /__ENV.js the page loads carries them, and HyperDX's own zod schemas at the
 // pinned tag accept them (when that build is at hand: HYPERDX_COMMON_UTILS).
 import assert from "node:assert/strict";
@@ -11,7 +11,7 @@ import { runInNewContext } from "node:vm";
 import { after, before, describe, it } from "node:test";
 import { Session } from "chdb";
 import { ddlStatements, LOGS } from "../clickhouse/ddl.ts";
-import { hyperdxOrigin, serverConfigXml } from "../clickhouse/config.ts";
+import { serverConfigXml } from "../clickhouse/config.ts";
 import {
   CONNECTION_ID,
   DEFAULT_SELECT_COLUMNS,
@@ -22,75 +22,66 @@ import {
   hyperdxRuntimeEnvJs,
   type HyperdxLogSource,
 } from "../hyperdx/defaults.ts";
-import { loadModel, type Model } from "../model/model.ts";
+import { CLICKHOUSE_PATH } from "../hyperdx/proxy.ts";
+import { loadModel } from "../model/model.ts";
 import { DATABASE, LOGS_TABLE, READER_USER } from "../model/names.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const model = loadModel(ROOT);
 
-function modelWithPorts(mutate: (ports: { vm: { forwards: { host: number; to: string }[] } }) => void): Model {
-  const ports = JSON.parse(readFileSync(join(ROOT, "ports.json"), "utf8"));
-  mutate(ports);
-  const file = join(mkdtempSync(join(tmpdir(), "ports-")), "ports.json");
-  writeFileSync(file, JSON.stringify(ports));
-  return loadModel(ROOT, file);
-}
+const ORIGINS = ["http://localhost:28080", "http://127.0.0.1:28080", "http://hyperdx.lan:8080", "https://tunnel.example:443"];
 
-const logsSource = (m: Model): HyperdxLogSource => {
-  const s = hyperdxDefaults(m).sources[0];
+const logsSource = (): HyperdxLogSource => {
+  const s = hyperdxDefaults(ORIGINS[0] ?? "").sources[0];
   assert.ok(s, "no default source");
   return s;
 };
 
+/** Runs /__ENV.js as the browser would on a page loaded from `origin`. */
+function runEnvJs(origin: string): Record<string, string> {
+  const window: { __ENV?: Record<string, string>; location: { origin: string } } = { location: { origin } };
+  runInNewContext(hyperdxRuntimeEnvJs(), { window });
+  assert.ok(window.__ENV);
+  return window.__ENV;
+}
+
 describe("HyperDX defaults", () => {
-  it("connect the browser to ClickHouse's forwarded host port as the read-only user", () => {
-    const { connections, sources } = hyperdxDefaults(model);
-    assert.equal(connections.length, 1);
-    const c = connections[0];
-    const fwd = model.ports.vm.forwards.find((f) => f.to === "clickhouse.http");
-    assert.ok(c && fwd);
-    assert.equal(c.host, `http://localhost:${fwd.host}`);
-    assert.equal(c.username, READER_USER);
-    assert.deepEqual(
-      sources.map((s) => [s.kind, s.connection, s.from.databaseName, s.from.tableName]),
-      [["log", CONNECTION_ID, DATABASE, LOGS_TABLE]],
-    );
+  it("connect the browser to ClickHouse on the page's own origin as the read-only user", () => {
+    for (const origin of ORIGINS) {
+      const { connections, sources } = hyperdxDefaults(origin);
+      assert.equal(connections.length, 1);
+      const c = connections[0];
+      assert.ok(c);
+      assert.equal(c.host, `${origin}${CLICKHOUSE_PATH}`);
+      assert.equal(c.username, READER_USER);
+      assert.deepEqual(
+        sources.map((s) => [s.kind, s.connection, s.from.databaseName, s.from.tableName]),
+        [["log", CONNECTION_ID, DATABASE, LOGS_TABLE]],
+      );
+    }
   });
 
-  it("follow ports.json: moving the ClickHouse forward moves the connection, and no forward is an error", () => {
-    const moved = modelWithPorts((p) => {
-      for (const f of p.vm.forwards) if (f.to === "clickhouse.http") f.host = 38123;
-    });
-    assert.equal(hyperdxDefaults(moved).connections[0]?.host, "http://localhost:38123");
-    const none = modelWithPorts((p) => {
-      p.vm.forwards = p.vm.forwards.filter((f) => f.to !== "clickhouse.http");
-    });
-    assert.throws(() => hyperdxDefaults(none), /forward "clickhouse\.http"/);
+  it("need no CORS exception from ClickHouse: the server config has none", () => {
+    assert.doesNotMatch(serverConfigXml(model), /Access-Control|http_options_response/);
   });
 
-  it("come from a ClickHouse that lets the HyperDX page's origin read the answers (CORS)", () => {
-    const origin = hyperdxOrigin(model);
-    assert.ok(origin, "ports.json forwards hyperdx.ui");
-    assert.match(serverConfigXml(model), new RegExp(`<name>Access-Control-Allow-Origin</name><value>${origin}</value>`));
-  });
-
-  it("reach the page through /__ENV.js as next-runtime-env's window.__ENV strings", () => {
-    const window: { __ENV?: Record<string, string> } = {};
-    runInNewContext(hyperdxRuntimeEnvJs(model), { window });
-    const env = window.__ENV;
-    assert.ok(env);
-    assert.equal(env["NEXT_PUBLIC_IS_LOCAL_MODE"], "true");
-    const { connections, sources } = hyperdxDefaults(model);
-    assert.deepEqual(JSON.parse(env["NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS"] ?? "null"), connections);
-    assert.deepEqual(JSON.parse(env["NEXT_PUBLIC_HDX_LOCAL_DEFAULT_SOURCES"] ?? "null"), sources);
-    for (const v of Object.values(env)) assert.equal(typeof v, "string");
-    assert.equal(hyperdxRuntimeEnvJs(model), hyperdxRuntimeEnvJs(model), "deterministic");
+  it("reach the page through /__ENV.js, which takes the origin from window.location", () => {
+    for (const origin of ORIGINS) {
+      const env = runEnvJs(origin);
+      assert.equal(env["NEXT_PUBLIC_IS_LOCAL_MODE"], "true");
+      const { connections, sources } = hyperdxDefaults(origin);
+      assert.deepEqual(JSON.parse(env["NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS"] ?? "null"), connections);
+      assert.deepEqual(JSON.parse(env["NEXT_PUBLIC_HDX_LOCAL_DEFAULT_SOURCES"] ?? "null"), sources);
+      for (const v of Object.values(env)) assert.equal(typeof v, "string");
+    }
+    assert.equal(hyperdxRuntimeEnvJs(), hyperdxRuntimeEnvJs(), "deterministic");
+    assert.ok(!hyperdxRuntimeEnvJs().includes("localhost"), "no host name is baked in");
   });
 
   it("land the user on the search of the Logs source (the export does not pick one by itself)", () => {
-    const logs = logsSource(model);
-    assert.equal(hyperdxLandingPath(model), `${HYPERDX_BASE_PATH}/search?source=${logs.id}`);
-    const html = hyperdxLandingHtml(model);
+    const logs = logsSource();
+    assert.equal(hyperdxLandingPath(), `${HYPERDX_BASE_PATH}/search?source=${logs.id}`);
+    const html = hyperdxLandingHtml();
     assert.match(html, new RegExp(`<meta http-equiv="refresh" content="0; url=${HYPERDX_BASE_PATH}/search\\?source=${logs.id}">`));
     assert.match(html, /^<!doctype html>/);
   });
@@ -99,7 +90,7 @@ describe("HyperDX defaults", () => {
 describe("HyperDX Logs source expressions on otel_logs (chDB)", () => {
   let session: Session;
   const q = (sql: string): string => session.query(sql, "TSV").trim();
-  const s = logsSource(model);
+  const s = logsSource();
   const table = `${s.from.databaseName}.${s.from.tableName}`;
   // Recent: otel_logs drops parts older than its TTL. Format as otel_logs prints it.
   const ts = `${new Date(Date.now() - 60_000).toISOString().slice(0, 19).replace("T", " ")}.123456789`;
@@ -202,7 +193,7 @@ describe("HyperDX's own zod schemas accept the defaults", { skip: skipSchema }, 
 
   it("ConnectionSchema (strict: no field HyperDX does not know)", () => {
     const t = load();
-    for (const c of hyperdxDefaults(model).connections) {
+    for (const c of ORIGINS.flatMap((o) => hyperdxDefaults(o).connections)) {
       accept(t["ConnectionSchema"], c, "connection");
       accept(t["ConnectionSchema"]?.strict?.(), c, "connection (strict)");
     }
@@ -210,7 +201,7 @@ describe("HyperDX's own zod schemas accept the defaults", { skip: skipSchema }, 
 
   it("SourceSchema and LogSourceSchema (strict)", () => {
     const t = load();
-    for (const s of hyperdxDefaults(model).sources) {
+    for (const s of hyperdxDefaults(ORIGINS[0] ?? "").sources) {
       accept(t["SourceSchema"], s, "source");
       accept(t["LogSourceSchema"]?.strict?.(), s, "log source (strict)");
     }
@@ -218,7 +209,7 @@ describe("HyperDX's own zod schemas accept the defaults", { skip: skipSchema }, 
 
   it("rejects what HyperDX rejects (the check is not vacuous)", () => {
     const t = load();
-    const s = logsSource(model);
+    const s = logsSource();
     const { defaultTableSelectExpression: _dropped, ...noSelect } = s;
     assert.equal(t["SourceSchema"]?.safeParse(noSelect).success, false);
     assert.equal(t["LogSourceSchema"]?.strict?.().safeParse({ ...s, typo: "x" }).success, false);

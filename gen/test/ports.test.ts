@@ -79,7 +79,7 @@ describe("ports.json", () => {
   });
 
   it("rejects forwards to unknown targets and names the allowed ones", () => {
-    expectProblem((p) => (p["vm"]["forwards"][1]["to"] = "hyperdx.api"), /^vm\.forwards\[1\]\.to: unknown target "hyperdx\.api"; allowed targets: "vm\.ssh", "loggen\.health", "fluentbit\.http", "clickhouse\.http", "clickhouse\.native", "clickhouse\.interserver", "hyperdx\.ui"$/);
+    expectProblem((p) => (p["vm"]["forwards"][1]["to"] = "hyperdx.api"), /^vm\.forwards\[1\]\.to: unknown target "hyperdx\.api"; allowed targets: "vm\.ssh", "loggen\.health", "fluentbit\.http", "clickhouse\.http", "clickhouse\.native", "clickhouse\.interserver", "hyperdx\.ui", "hyperdx\.static"$/);
   });
 
   it("reports every problem at once, not only the first", () => {

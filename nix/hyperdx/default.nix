@@ -1,49 +1,56 @@
-# The HyperDX image's program: bin/hyperdx-serve, static-web-server serving the static
-# export of nix/hyperdx.nix. The flake picks this file up as `hyperdx` (nix/images.nix puts
-# it in the image; gen/k8s/hyperdx.ts runs /bin/hyperdx-serve --port <hyperdx.ui>).
+# The HyperDX image's programs: bin/hyperdx-serve (static-web-server serving the static
+# export of nix/hyperdx.nix) and bin/haproxy (the UI's origin in front of it). The flake picks
+# this file up as `hyperdx` (nix/images.nix puts it in the image; gen/k8s/hyperdx.ts runs
+# /bin/hyperdx-serve --port <hyperdx.static> and /bin/haproxy -db -f /etc/hyperdx/haproxy.cfg).
 #
-# Document root (read-only, in the store):
+# The document root and static-web-server's TOML config are made by the project's generator
+# from the export's own file list (gen/hyperdx/static-site-main.ts): rewrites for every
+# dynamic route of the export, cache and security headers, and the root's symlinks:
 #   /clickstack/...  the export (HyperDX fixes Next's basePath to /clickstack for it)
-#   /favicons/...    the export's favicons: pages/_document links them without the basePath
-#   /index.html  -> /etc/hyperdx/index.html  } generated from ports.json by gen/hyperdx/defaults.ts,
-#   /__ENV.js    -> /etc/hyperdx/__ENV.js    } mounted from the ConfigMap at /etc/hyperdx
+#   /favicons, /pyodide, /*.whl   files HyperDX requests without the basePath
+#   /index.html, /__ENV.js -> /etc/hyperdx/...  generated from ports.json (gen/hyperdx/defaults.ts),
+#                                              mounted from the ConfigMap
 # So one image serves any ports.json: the connection URL and the landing redirect are data.
 {
   lib,
   callPackage,
   runCommand,
+  buildNpmPackage,
+  importNpmLock,
   makeBinaryWrapper,
   static-web-server,
+  haproxy,
+  # The repository's sources (the flake's cleanSource), for the generator.
+  src,
 }:
 let
   static = callPackage ../hyperdx.nix { };
+  package = lib.importJSON ../../package.json;
 
-  site = runCommand "hyperdx-site-${static.version}" { } ''
-    mkdir -p $out
-    ln -s ${static} $out/clickstack
-    ln -s ${static}/favicons $out/favicons
-    ln -s /etc/hyperdx/index.html $out/index.html
-    ln -s /etc/hyperdx/__ENV.js $out/__ENV.js
-  '';
-
-  # static-web-server (https://static-web-server.net) answers /clickstack/search from
-  # search.html (its .html suffix fallback), which is what a Next.js export needs.
-  flags = [
-    "--root=${site}"
-    # Pods are IPv4 only here; the default "::" fails where IPv6 is off.
-    "--host=0.0.0.0"
-    # /clickstack/dashboards is both a directory and dashboards.html: serve the page, no redirect
-    # to a trailing slash the app's router does not expect.
-    "--redirect-trailing-slash=false"
-    # The root links into the store and the ConfigMap (whose files are symlinks themselves).
-    "--disable-symlinks=false"
-    # A changed ports.json must reach browsers: no year-long caching of /__ENV.js.
-    "--cache-control-headers=false"
-    # GET /health for the Kubernetes probes, independent of the ConfigMap.
-    "--health"
-    "--page404=${static}/404.html"
-    "--log-level=info"
-  ];
+  # gen/hyperdx/static-site-main.ts over the built export: $out/site and
+  # $out/static-web-server.toml. Same npm setup as nix/generated.nix.
+  site = buildNpmPackage {
+    pname = "hyperdx-site";
+    inherit (static) version;
+    inherit src;
+    npmDeps = importNpmLock {
+      inherit package;
+      packageLock = import ../npm-lock.nix { inherit lib; } ../../package-lock.json;
+    };
+    npmConfigHook = importNpmLock.npmConfigHook;
+    # The root `postinstall` installs loggen/ from the network; the generator needs no install script.
+    npmRebuildFlags = [ "--ignore-scripts" ];
+    buildPhase = ''
+      runHook preBuild
+      node --import tsx gen/hyperdx/static-site-main.ts --export ${static} --out $out
+      runHook postBuild
+    '';
+    installPhase = ''
+      runHook preInstall
+      test -f $out/static-web-server.toml
+      runHook postInstall
+    '';
+  };
 in
 runCommand "hyperdx-serve-${static.version}"
   {
@@ -57,6 +64,9 @@ runCommand "hyperdx-serve-${static.version}"
   }
   ''
     mkdir -p $out/bin
+    # Everything but the address is in the TOML; the port comes from the manifest.
+    # Pods are IPv4 only here; the default "::" fails where IPv6 is off.
     makeWrapper ${lib.getExe static-web-server} $out/bin/hyperdx-serve \
-      --add-flags ${lib.escapeShellArg (lib.concatStringsSep " " flags)}
+      --add-flags "--config-file=${site}/static-web-server.toml --host=0.0.0.0"
+    ln -s ${lib.getExe haproxy} $out/bin/haproxy
   ''
