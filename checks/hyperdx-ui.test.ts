@@ -166,7 +166,8 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
     const model = loadModel(ROOT);
     // ClickHouse: chDB behind the HTTP interface, the generated schema, loggen's rows.
     chPort = await freePort();
-    const chd = spawn(process.execPath, [standinPath, String(chPort), join(work, "ch")], {
+    // The stand-in binds no query parameters; HyperDX sends some (checks/standin-query-params.mjs).
+    const chd = spawn(process.execPath, ["--import", join(ROOT, "checks/standin-query-params.mjs"), standinPath, String(chPort), join(work, "ch")], {
       env: { ...process.env, NODE_PATH: join(ROOT, "node_modules") },
       stdio: ["ignore", "ignore", "inherit"],
     });
