@@ -9,11 +9,13 @@
 //   HYPERDX_DIST  the built export (nix build .#hyperdx-image's static output, or docs/hyperdx.md)
 //   CHROMIUM      a Chromium binary (default: chromium on PATH, then /usr/bin/chromium)
 //   HAPROXY       haproxy (default: haproxy on PATH, then /usr/sbin/haproxy)
-//   ClickHouse: ../shared/tools/clickhouse-http-chdb.mjs (chDB behind ClickHouse's HTTP
-//                interface; CLICKHOUSE_STANDIN names another path)
-// static-web-server itself is replaced by checks/static-web-server-standin.ts (it reads the
-// same generated TOML). Screenshots and the request log go to .tmp/hyperdx-ui/ (gitignored),
-// or HYPERDX_SCREENSHOTS.
+//   ClickHouse    as the pipeline tests find one (checks/pipeline-harness.ts): a server
+//                 (CLICKHOUSE_URL, or CLICKHOUSE started with the generated config, users and
+//                 grants, as under Nix), or chDB behind ../shared/tools/clickhouse-http-chdb.mjs
+//   STATIC_WEB_SERVER  static-web-server (under Nix); without it checks/static-web-server-standin.ts
+//                 serves the site from the same generated TOML.
+// The rows go in as FluentBit sends them, through the ingest view. Screenshots and the request
+// log go to .tmp/hyperdx-ui/ (gitignored), or HYPERDX_SCREENSHOTS.
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -22,19 +24,21 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import type { BrowserContext, Page, Request } from "playwright-core";
-import { ddlStatements, LOGS } from "../gen/clickhouse/ddl.ts";
+import { LOGS } from "../gen/clickhouse/ddl.ts";
+import { insertQuery } from "../gen/fluentbit/config.ts";
 import { hyperdxDefaults, hyperdxLandingHtml, hyperdxRuntimeEnvJs } from "../gen/hyperdx/defaults.ts";
 import { CLICKHOUSE_PATH, haproxyConfig } from "../gen/hyperdx/proxy.ts";
 import { buildSite } from "../gen/hyperdx/static-site-main.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { findBinary } from "./binaries.ts";
+import { clickhouseKind, criTime, startClickHouse, type ClickHouse } from "./pipeline-harness.ts";
 import { readSwsConfig, startStandin } from "./static-web-server-standin.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const dist = process.env["HYPERDX_DIST"];
 const chromiumPath = findBinary(process.env["CHROMIUM"]) ?? findBinary("chromium") ?? findBinary("chromium-browser") ?? findBinary("/usr/bin/chromium");
 const haproxyPath = findBinary(process.env["HAPROXY"]) ?? findBinary("haproxy") ?? findBinary("/usr/sbin/haproxy");
-const standinPath = process.env["CLICKHOUSE_STANDIN"] ?? join(ROOT, "../shared/tools/clickhouse-http-chdb.mjs");
+const staticWebServer = findBinary(process.env["STATIC_WEB_SERVER"]);
 const outDir = process.env["HYPERDX_SCREENSHOTS"] ?? join(ROOT, ".tmp/hyperdx-ui");
 
 const skip =
@@ -46,8 +50,8 @@ const skip =
         ? "no chromium (set CHROMIUM)"
         : haproxyPath === undefined
           ? "no haproxy (set HAPROXY)"
-          : !existsSync(standinPath)
-            ? `no ClickHouse stand-in at ${standinPath} (set CLICKHOUSE_STANDIN)`
+          : clickhouseKind() === undefined
+            ? "no ClickHouse (CLICKHOUSE_URL, CLICKHOUSE, or the chDB HTTP stand-in)"
             : false;
 if (skip !== false) console.log(`SKIP: HyperDX UI check: ${skip}`);
 
@@ -91,32 +95,15 @@ async function loggenLines(ticks: number): Promise<Record<string, unknown>[]> {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-const SEVERITY: Record<number, [string, number]> = { 10: ["TRACE", 1], 20: ["DEBUG", 5], 30: ["INFO", 9], 40: ["WARN", 13], 50: ["ERROR", 17], 60: ["FATAL", 21] };
-
 /**
- * otel_logs rows from loggen's lines, spread over the last hour so the histogram has a shape.
- * A plain mapping for test data (the real one is lua/transform.lua, tested on LuaJIT).
+ * The records FluentBit would send for loggen's lines (checks/contract.test.ts makes the same),
+ * with runtime times spread over the last hour so the histogram has a shape.
  */
-function otelRows(lines: Record<string, unknown>[]): string {
-  const now = Date.now();
+function fluentBitRecords(lines: Record<string, unknown>[]): string {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const file = "/var/log/pods/otel-demo_loggen-0_00000000-0000-0000-0000-000000000000/loggen/0.log";
   return lines
-    .map((l, i) => {
-      const [text, num] = SEVERITY[Number(l["level"])] ?? ["INFO", 9];
-      const t = new Date(now - 3_600_000 + Math.floor((i * 3_540_000) / lines.length));
-      const { level: _l, time: _t, msg, count, random_number, random_string, ...rest } = l;
-      return JSON.stringify({
-        Timestamp: `${t.toISOString().slice(0, 19).replace("T", " ")}.${String(t.getMilliseconds()).padStart(3, "0")}000000`,
-        SeverityText: text,
-        SeverityNumber: num,
-        ServiceName: "loggen",
-        Body: String(msg ?? ""),
-        ResourceAttributes: { "service.name": "loggen", "k8s.pod.name": "loggen-0", "k8s.namespace.name": "otel-demo" },
-        LogAttributes: Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, String(v)])),
-        ...(typeof count === "number" ? { Count: count } : {}),
-        ...(typeof random_number === "number" ? { RandomNumber: random_number } : {}),
-        ...(typeof random_string === "string" ? { RandomString: random_string } : {}),
-      });
-    })
+    .map((l, i) => JSON.stringify({ time: criTime(now - 3_600_000_000_000n + BigInt(Math.floor((i * 3_540_000) / lines.length)) * 1_000_000n), stream: "stdout", log: JSON.stringify(l), file, node: "otel-demo" }))
     .join("\n");
 }
 
@@ -146,35 +133,25 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
   let context: BrowserContext;
   let page: Page;
   let uiPort = 0;
-  let chPort = 0;
+  let clickhouse: ClickHouse;
   const requests: Recorded[] = [];
   const consoleErrors: string[] = [];
   const failedResponses: string[] = [];
   const shot = async (name: string, p: Page = page): Promise<void> => {
     await p.screenshot({ path: join(outDir, `${name}.png`) });
   };
-  const ch = async (sql: string): Promise<string> => {
-    const res = await fetch(`http://127.0.0.1:${chPort}/`, { method: "POST", body: sql });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`ClickHouse stand-in: ${text}`);
-    return text;
-  };
+  const ch = (sql: string): Promise<string> => clickhouse.query(sql);
+  const standin = clickhouseKind() === "standin";
   const origin = (): string => `http://localhost:${uiPort}`;
 
   before(async () => {
     mkdirSync(outDir, { recursive: true });
     const model = loadModel(ROOT);
-    // ClickHouse: chDB behind the HTTP interface, the generated schema, loggen's rows.
-    chPort = await freePort();
-    // The stand-in binds no query parameters; HyperDX sends some (checks/standin-query-params.mjs).
-    const chd = spawn(process.execPath, ["--import", join(ROOT, "checks/standin-query-params.mjs"), standinPath, String(chPort), join(work, "ch")], {
-      env: { ...process.env, NODE_PATH: join(ROOT, "node_modules") },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    children.push(chd);
-    await waitFor(`http://127.0.0.1:${chPort}/ping`, "ClickHouse stand-in");
-    for (const stmt of [...ddlStatements(model), ...SYSTEM_TABLES]) await ch(stmt);
-    await ch(`INSERT INTO ${LOGS} FORMAT JSONEachRow\n${otelRows(await loggenLines(ROWS))}`);
+    // ClickHouse with the generated schema; loggen's lines as FluentBit sends them.
+    clickhouse = await startClickHouse(work);
+    console.log(`ClickHouse: ${clickhouse.description}; static-web-server: ${staticWebServer ?? "checks/static-web-server-standin.ts"}`);
+    if (standin) for (const stmt of SYSTEM_TABLES) await ch(stmt);
+    await ch(`${insertQuery()}\n${fluentBitRecords(await loggenLines(ROWS))}\n`);
 
     // The site and static-web-server's config, generated from the export as the Nix build does;
     // /etc/hyperdx (the ConfigMap) becomes work/etc.
@@ -182,8 +159,17 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
     mkdirSync(etc);
     writeFileSync(join(etc, "__ENV.js"), hyperdxRuntimeEnvJs());
     writeFileSync(join(etc, "index.html"), hyperdxLandingHtml());
-    const sws = await startStandin(readSwsConfig(buildSite(dist ?? "", join(work, "out"), etc)));
-    staticServer = sws.server;
+    const toml = buildSite(dist ?? "", join(work, "out"), etc);
+    let sws: { port: number };
+    if (staticWebServer !== undefined) {
+      // The image's command (nix/hyperdx/default.nix), on loopback and a free port.
+      sws = { port: await freePort() };
+      children.push(spawn(staticWebServer, [`--config-file=${toml}`, "--host=127.0.0.1", `--port=${sws.port}`], { stdio: ["ignore", "ignore", "inherit"] }));
+    } else {
+      const standinServer = await startStandin(readSwsConfig(toml));
+      staticServer = standinServer.server;
+      sws = standinServer;
+    }
 
     // HAProxy with the generated config, pointing at loopback instead of the cluster.
     uiPort = await freePort();
@@ -193,7 +179,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
       haproxyConfig({
         listen: { host: "127.0.0.1", port: uiPort },
         staticServer: { host: "127.0.0.1", port: sws.port },
-        clickhouse: { host: "127.0.0.1", port: chPort },
+        clickhouse: { host: clickhouse.host, port: clickhouse.port },
         resolveAtRuntime: false,
       }),
     );
@@ -247,6 +233,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
     await context?.close();
     staticServer?.close();
     for (const c of children) c.kill("SIGTERM");
+    await clickhouse?.stop();
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -315,6 +302,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
   });
 
   it("shows the ClickHouse dashboard from system.query_log", async () => {
+    if (!standin) await ch("SYSTEM FLUSH LOGS");
     // This session's own SELECTs become query_log rows (chDB keeps no query log of its own).
     const selects = requests.filter((r) => r.url.includes(`${CLICKHOUSE_PATH}`) && r.body !== null && /\bSELECT\b/i.test(r.body));
     assert.ok(selects.length > 5, `only ${selects.length} queries recorded`);
@@ -336,7 +324,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
         user: "hyperdx",
       }),
     );
-    await ch(`INSERT INTO system.query_log FORMAT JSONEachRow\n${qrows.join("\n")}`);
+    if (standin) await ch(`INSERT INTO system.query_log FORMAT JSONEachRow\n${qrows.join("\n")}`);
     await page.goto(`${origin()}/clickstack/clickhouse`);
     await page.waitForLoadState("networkidle");
     await sleep(3000);

@@ -156,8 +156,9 @@ export async function startClickHouse(dir: string): Promise<ClickHouse> {
   const standin = process.env["CLICKHOUSE_HTTP_STANDIN"] ?? DEFAULT_STANDIN;
   const data = join(dir, "chdb-data");
   const start = (): ChildProcess => {
-    // The stand-in resolves `chdb` from NODE_PATH: this repository's node_modules.
-    const c = spawn(process.execPath, [standin, String(port), data], {
+    // The stand-in resolves `chdb` from NODE_PATH: this repository's node_modules. It binds no
+    // query parameters, which HyperDX sends: checks/standin-query-params.mjs does.
+    const c = spawn(process.execPath, ["--import", resolve(ROOT, "checks/standin-query-params.mjs"), standin, String(port), data], {
       env: { ...process.env, NODE_PATH: resolve(ROOT, "node_modules") },
       stdio: ["ignore", "ignore", "pipe"],
     });

@@ -89,6 +89,17 @@ in
     HYPERDX_COMMON_UTILS = "${hyperdx.commonUtils}";
   } "node --import tsx --test gen/test/hyperdx.test.ts";
 
+  # HyperDX in headless Chromium: the built export served as the image serves it (HAProxy in
+  # front of static-web-server, the generated site and TOML), a real ClickHouse server with
+  # the generated users and grants, rows through the ingest view; every request must stay on
+  # the UI's origin. Screenshots go to the build log's directory only.
+  hyperdx-ui = npmCheckWith "hyperdx-ui" {
+    HYPERDX_DIST = "${hyperdx.static}";
+    CHROMIUM = lib.getExe pkgs.chromium;
+    HAPROXY = lib.getExe pkgs.haproxy;
+    STATIC_WEB_SERVER = lib.getExe pkgs.static-web-server;
+  } "node --import tsx --test checks/hyperdx-ui.test.ts";
+
   # The local pipeline: real fluent-bit and a real ClickHouse server on loopback.
   pipeline = npmCheck "pipeline" "node --import tsx --test checks/pipeline.test.ts";
 
