@@ -33,6 +33,7 @@ import { loadModel } from "../gen/model/model.ts";
 import { findBinary } from "./binaries.ts";
 import { clickhouseKind, criTime, startClickHouse, type ClickHouse } from "./pipeline-harness.ts";
 import { readSwsConfig, startStandin } from "./static-web-server-standin.ts";
+import { requireEngine } from "./engines.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const dist = process.env["HYPERDX_DIST"];
@@ -53,7 +54,7 @@ const skip =
           : clickhouseKind() === undefined
             ? "no ClickHouse (CLICKHOUSE_URL, CLICKHOUSE, or the chDB HTTP stand-in)"
             : false;
-if (skip !== false) console.log(`SKIP: HyperDX UI check: ${skip}`);
+if (skip !== false) requireEngine("HyperDX browser tests", [{ name: dist === undefined || !existsSync(join(dist, "search.html")) ? "hyperdx-export" : chromiumPath === undefined ? "chromium" : haproxyPath === undefined ? "haproxy" : "clickhouse", hint: skip }]);
 
 const ROWS = 3000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -11,11 +11,11 @@ import { fileURLToPath } from "node:url";
 import { loadImages } from "../gen/model/images.ts";
 import * as names from "../gen/model/names.ts";
 import { loadPorts } from "../gen/model/ports.ts";
+import { requireEngine } from "./engines.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const hasNix = spawnSync("nix-instantiate", ["--version"], { stdio: "ignore" }).status === 0;
-const skip = hasNix ? false : "nix-instantiate is not on PATH";
-if (!hasNix) console.log("SKIP: nix-instantiate not found; the Nix forward list is not compared");
+const skip = requireEngine("Nix forward-list comparisons", hasNix ? [] : [{ name: "nix-instantiate", hint: "PATH; Debian package nix-bin" }]);
 
 interface NixForward {
   from: string;

@@ -35,8 +35,10 @@ const RATE = 300; // per second
 const NODE = "node-under-test";
 const POD = { namespace: "otel-demo", pod: "loggen-6f8b9c7d5-x7k2p", uid: "3b1f0c2e-9a4d-4c7e-8f21-5d6a7b8c9d00", container: "loggen" };
 
-const missing = [fluentBitBinary() === undefined ? "fluent-bit (FLUENT_BIT or PATH)" : "", clickhouseKind() === undefined ? "ClickHouse (CLICKHOUSE_URL, CLICKHOUSE, or the chDB HTTP stand-in)" : ""].filter((m) => m !== "");
-const skip = requireEngine("pipeline tests", missing);
+const skip = requireEngine("pipeline tests", [
+  ...(fluentBitBinary() === undefined ? [{ name: "fluent-bit", hint: "FLUENT_BIT or PATH" }] : []),
+  ...(clickhouseKind() === undefined ? [{ name: "clickhouse", hint: "CLICKHOUSE_URL, CLICKHOUSE, or ../shared/tools/clickhouse-http-chdb.mjs" }] : []),
+]);
 
 let dir: string;
 let ch: ClickHouse;

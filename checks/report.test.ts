@@ -15,12 +15,13 @@ import { EXACT_DISTINCT_UP_TO } from "../gen/clickhouse/catalog.ts";
 import { LOGS } from "../gen/clickhouse/ddl.ts";
 import { FAMILIES, hoursAgo, knownAttributes, knownVolume, workload } from "../gen/test/catalog-workload.ts";
 import { endpointKind, freePort, startEndpoint, type Endpoint } from "./clickhouse-endpoint.ts";
+import { requireEngine } from "./engines.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BUILT = join(ROOT, "report/dist/report/src/main.js");
 const kind = endpointKind();
-if (kind === undefined) console.log("SKIP: report end-to-end test needs a ClickHouse endpoint: clickhouse on PATH / CLICKHOUSE, or ../shared/tools/clickhouse-http-chdb.mjs beside the repository");
-else if (kind !== "server") console.log("SKIP: report test of real grants (a user without them, a wrong password) needs a clickhouse server (PATH or CLICKHOUSE); a stub gives ClickHouse's error texts instead");
+const skipAll = requireEngine("report end-to-end tests", kind === undefined ? [{ name: "clickhouse", hint: "clickhouse on PATH / CLICKHOUSE, or ../shared/tools/clickhouse-http-chdb.mjs beside the repository" }] : []);
+const skipGrants = kind === undefined ? "no ClickHouse" : requireEngine("report test of real grants (a stub gives ClickHouse's error texts instead)", kind === "server" ? [] : [{ name: "clickhouse-server", hint: "clickhouse on PATH or CLICKHOUSE" }]);
 
 const FIRST_HOUR = hoursAgo(3);
 const rows = workload(FIRST_HOUR);
@@ -59,7 +60,7 @@ function oneLineError(r: Run, code: number, pattern: RegExp): void {
   assert.match(lines[0] ?? "", pattern);
 }
 
-describe("report: the four views against ClickHouse's HTTP interface", { skip: kind === undefined }, () => {
+describe("report: the four views against ClickHouse's HTTP interface", { skip: skipAll }, () => {
   let ch: Endpoint;
   let dir: string;
   const json = async <T>(args: readonly string[], env: Record<string, string> = {}): Promise<T[]> => {
@@ -184,7 +185,7 @@ describe("report: the four views against ClickHouse's HTTP interface", { skip: k
     }
   });
 
-  it("fails in one line when the user may not read the catalog", { skip: kind === "chdb-http" ? "the chDB endpoint has no users (the stub tests below cover the messages)" : false }, async () => {
+  it("fails in one line when the user may not read the catalog", { skip: skipGrants }, async () => {
     const ingest = ch.ingest;
     assert.ok(ingest !== undefined);
     const r = await report(["attributes", "--url", ch.url, "--user", ingest.user], { CLICKHOUSE_PASSWORD: ingest.password });

@@ -19,6 +19,8 @@ let
     pkgs.clickhouse
   ];
   engineEnv = {
+    # A test whose engine is missing fails instead of skipping (checks/engines.ts).
+    REQUIRE_ENGINES = "fluent-bit,clickhouse,clickhouse-server,proc";
     FLUENT_BIT = lib.getExe pkgs.fluent-bit;
     CLICKHOUSE = "${pkgs.clickhouse}/bin/clickhouse";
     # The loggen the image runs (checks/pipeline.test.ts starts it with node).
@@ -86,6 +88,7 @@ in
   # The HyperDX defaults against HyperDX's own zod schemas (common-utils built from the
   # pinned tag by nix/hyperdx.nix), and their expressions on otel_logs.
   hyperdx-defaults = npmCheckWith "hyperdx-defaults" {
+    REQUIRE_ENGINES = "hyperdx-common-utils";
     HYPERDX_COMMON_UTILS = "${hyperdx.commonUtils}";
   } "node --import tsx --test gen/test/hyperdx.test.ts";
 
@@ -94,6 +97,7 @@ in
   # the generated users and grants, rows through the ingest view; every request must stay on
   # the UI's origin. Screenshots go to the build log's directory only.
   hyperdx-ui = npmCheckWith "hyperdx-ui" {
+    REQUIRE_ENGINES = "hyperdx-export,chromium,haproxy,clickhouse";
     HYPERDX_DIST = "${hyperdx.static}";
     CHROMIUM = lib.getExe pkgs.chromium;
     HAPROXY = lib.getExe pkgs.haproxy;

@@ -23,6 +23,7 @@ import {
 } from "../fluentbit/config.ts";
 import { loadModel } from "../model/model.ts";
 import { DATABASE, INGEST_TABLE, INGEST_USER, LOGS_TABLE, NAMESPACE } from "../model/names.ts";
+import { requireEngine } from "../../checks/engines.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const model = loadModel(ROOT);
@@ -197,9 +198,9 @@ test("ClickHouse accepts what FluentBit posts, and ignores FluentBit's own extra
 
 const fluentBit = process.env["FLUENT_BIT"] ?? "fluent-bit";
 const haveFluentBit = spawnSync(fluentBit, ["--version"], { encoding: "utf8" }).status === 0;
-if (!haveFluentBit) console.log("SKIP: fluent-bit --dry-run of the generated configs needs fluent-bit (PATH or FLUENT_BIT)");
+const skipDryRun = requireEngine("fluent-bit --dry-run of the generated configs", haveFluentBit ? [] : [{ name: "fluent-bit", hint: "FLUENT_BIT or PATH" }]);
 
-test("fluent-bit --dry-run accepts both configs (v5+ also checks every plugin property)", { skip: haveFluentBit ? false : "fluent-bit not found" }, () => {
+test("fluent-bit --dry-run accepts both configs (v5+ also checks every plugin property)", { skip: skipDryRun }, () => {
   const dir = mkdtempSync(join(tmpdir(), "fluentbit-"));
   try {
     const configs = {

@@ -12,6 +12,7 @@ import { loadModel } from "../model/model.ts";
 import { NAMESPACE } from "../model/names.ts";
 import { SERVICE_PORTS } from "../model/ports.ts";
 import { validateObject } from "./k8s-schema.ts";
+import { requireEngine } from "../../checks/engines.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const GEN = [process.execPath, "--import", "tsx", join(ROOT, "gen/main.ts")];
@@ -201,8 +202,8 @@ describe("kustomization", () => {
     for (const res of k.resources as string[]) assert.ok(existsSync(join(dir, K8S_DIR, res)), `${res} exists`);
     const kubectl = spawnSync("kubectl", ["kustomize", join(dir, K8S_DIR)], { encoding: "utf8" });
     if (kubectl.error) {
-      console.log("SKIP: kubectl is not installed; checked the kustomization's resource list only");
-      t.skip("kubectl not installed");
+      const skipped = requireEngine("`kubectl kustomize` of the manifests (the resource list was checked)", [{ name: "kubectl", hint: "PATH" }]);
+      t.skip(skipped === false ? undefined : skipped);
       return;
     }
     assert.equal(kubectl.status, 0, kubectl.stderr);

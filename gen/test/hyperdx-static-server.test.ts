@@ -12,6 +12,7 @@ import { globRegExp, readSwsConfig, rewritePath, startStandin } from "../../chec
 import { rootAliases, swsConfig, swsRewrites, swsToml, type SwsConfig } from "../hyperdx/static-server.ts";
 import { buildSite, listExport } from "../hyperdx/static-site-main.ts";
 import { CONFIG_FILES, siteLinks } from "../hyperdx/static-site.ts";
+import { requireEngine } from "../../checks/engines.ts";
 
 // The shape of HyperDX 2.36.0's export (pages/ of packages/app), trimmed.
 const FIXTURE = [
@@ -130,7 +131,7 @@ describe("static-web-server config for HyperDX (fixture export)", () => {
 const dist = process.env["HYPERDX_DIST"];
 const skipReal =
   dist === undefined ? "HYPERDX_DIST is not set (a built HyperDX export; docs/hyperdx.md)" : !existsSync(join(dist, "404.html")) ? `HYPERDX_DIST=${dist} has no 404.html` : false;
-if (skipReal !== false) console.log(`SKIP: HyperDX static server over the real export: ${skipReal}`);
+if (skipReal !== false) requireEngine("static-web-server config over the real HyperDX export", [{ name: "hyperdx-export", hint: skipReal }]);
 
 describe("static-web-server config over the real HyperDX export", { skip: skipReal }, () => {
   it("answers every page of the export, dynamic ones included, on a cold load", async () => {

@@ -25,6 +25,7 @@ import {
 import { CLICKHOUSE_PATH } from "../hyperdx/proxy.ts";
 import { loadModel } from "../model/model.ts";
 import { DATABASE, LOGS_TABLE, READER_USER } from "../model/names.ts";
+import { requireEngine } from "../../checks/engines.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const model = loadModel(ROOT);
@@ -175,7 +176,7 @@ const skipSchema =
     : !existsSync(commonUtilsTypes)
       ? `HYPERDX_COMMON_UTILS=${commonUtilsDir} has no dist/types.js`
       : false;
-if (skipSchema !== false) console.log(`SKIP: HyperDX zod schema check: ${skipSchema}`);
+if (skipSchema !== false) requireEngine("HyperDX zod schema checks", [{ name: "hyperdx-common-utils", hint: skipSchema }]);
 
 // A zod schema, as far as this test uses it.
 interface ZodLike {

@@ -12,8 +12,14 @@ const WINDOW_S = 3;
 /** The bound at 1,000 lines/s: 5% of one core (0.3 CPU-s per 6 s); ~3% measured through a pipe. */
 const MAX_CORE_SHARE_AT_1000 = 0.05;
 
+// REQUIRE_ENGINES=1 or a list naming "proc" makes a missing /proc a failure (loggen/ is its own
+// package: this mirrors checks/engines.ts).
 const skip = noProcCpu;
-if (skip) console.log(`SKIP: loggen CPU tests: ${skip}`);
+if (skip) {
+  const setting = process.env["REQUIRE_ENGINES"] ?? "";
+  if (setting === "1" || setting.split(",").includes("proc")) throw new Error(`REQUIRE_ENGINES=${setting}: loggen CPU tests need proc (${skip})`);
+  console.log(`SKIP: loggen CPU tests need proc (${skip})`);
+}
 
 interface Sample {
   readonly args: string;
