@@ -1,15 +1,30 @@
 // `npm run gen` writes every generated file; `npm run gen -- --check` only compares
 // and exits 1 listing the stale files. `--ports FILE` reads another ports.json.
-import { dirname, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { generate } from "./generate.ts";
-import { loadModel } from "./model/model.ts";
-import { compareFiles, writeFiles } from "./write.ts";
+import { parseNames } from "./model/names-schema.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-function main(argv: string[]): number {
+/**
+ * gen/names.json is read when the generators are imported; checked first, a mistake in it is
+ * one `gen:` message (file, key, what is allowed) and exit 1, like ports.json's.
+ */
+function checkNames(): string | undefined {
+  const file = resolve(ROOT, "gen/names.json");
+  const shown = relative(process.cwd(), file) || file;
+  try {
+    parseNames(JSON.parse(readFileSync(file, "utf8")) as unknown, shown);
+    return undefined;
+  } catch (e) {
+    const message = (e as Error).message;
+    return message.startsWith(shown) ? message : `${shown}: ${message}`;
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -34,6 +49,14 @@ function main(argv: string[]): number {
   --out DIR     write (or check) under DIR instead of the repository root`);
     return 0;
   }
+  const namesProblem = checkNames();
+  if (namesProblem !== undefined) {
+    console.error(`gen: ${namesProblem}`);
+    return 1;
+  }
+  const { generate } = await import("./generate.ts");
+  const { loadModel } = await import("./model/model.ts");
+  const { compareFiles, writeFiles } = await import("./write.ts");
   let files;
   try {
     const model = loadModel(ROOT, args.ports === undefined ? undefined : resolve(args.ports));
@@ -59,4 +82,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => (process.exitCode = code));

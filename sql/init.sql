@@ -22,8 +22,6 @@ CREATE TABLE IF NOT EXISTS otel.otel_logs
     ScopeAttributes Map(LowCardinality(String), String) CODEC(ZSTD(6)),
     LogAttributes Map(LowCardinality(String), String) CODEC(ZSTD(6)),
     EventName String CODEC(ZSTD(1)),
-    -- Demo fields. NULL (not 0) when a line has no valid number: 0 is a real value and
-    -- avg/min/max skip NULLs. Count starts at 1, so 0 can mean "no count".
     RandomNumber Nullable(Int32) DEFAULT NULL CODEC(T64, ZSTD(1)),
     RandomString LowCardinality(String) DEFAULT '' CODEC(ZSTD(1)),
     Count UInt64 DEFAULT 0 CODEC(Delta(8), ZSTD(1)),

@@ -28,6 +28,7 @@ import type { Model } from "../model/model.ts";
 import { DATABASE, HOURLY_TABLE, HOURLY_VIEW, LOGS_TABLE } from "../model/names.ts";
 import { catalogStatements } from "./catalog.ts";
 import { ingestTable, ingestView } from "./ingest.ts";
+import { OTEL_LOGS_COLUMNS } from "./row-contract.ts";
 
 /** Days of raw logs kept; whole daily parts are dropped (ttl_only_drop_parts). */
 export const LOGS_TTL_DAYS = 7;
@@ -46,29 +47,12 @@ export const HOURLY = `${DATABASE}.${HOURLY_TABLE}`;
 export const HOURLY_MV = `${DATABASE}.${HOURLY_VIEW}`;
 
 
+const columnDdl = (c: { name: string; type: string; codec?: string; default?: string }): string =>
+  `    ${c.name} ${c.type}${c.default === undefined ? "" : ` DEFAULT ${c.default}`}${c.codec === undefined ? "" : ` CODEC(${c.codec})`},`;
+
 const logsTable = (): string => `CREATE TABLE IF NOT EXISTS ${LOGS}
 (
-    Timestamp DateTime64(9, 'UTC') CODEC(Delta(8), ZSTD(1)),
-    TraceId String CODEC(ZSTD(1)),
-    SpanId String CODEC(ZSTD(1)),
-    TraceFlags UInt8,
-    SeverityText LowCardinality(String) CODEC(ZSTD(1)),
-    SeverityNumber UInt8,
-    ServiceName LowCardinality(String) CODEC(ZSTD(1)),
-    Body String CODEC(ZSTD(6)),
-    ResourceSchemaUrl LowCardinality(String) CODEC(ZSTD(1)),
-    ResourceAttributes Map(LowCardinality(String), String) CODEC(ZSTD(6)),
-    ScopeSchemaUrl LowCardinality(String) CODEC(ZSTD(1)),
-    ScopeName String CODEC(ZSTD(6)),
-    ScopeVersion LowCardinality(String) CODEC(ZSTD(1)),
-    ScopeAttributes Map(LowCardinality(String), String) CODEC(ZSTD(6)),
-    LogAttributes Map(LowCardinality(String), String) CODEC(ZSTD(6)),
-    EventName String CODEC(ZSTD(1)),
-    -- Demo fields. NULL (not 0) when a line has no valid number: 0 is a real value and
-    -- avg/min/max skip NULLs. Count starts at 1, so 0 can mean "no count".
-    RandomNumber Nullable(Int32) DEFAULT NULL CODEC(T64, ZSTD(1)),
-    RandomString LowCardinality(String) DEFAULT '' CODEC(ZSTD(1)),
-    Count UInt64 DEFAULT 0 CODEC(Delta(8), ZSTD(1)),
+${OTEL_LOGS_COLUMNS.map(columnDdl).join("\n")}
     -- The pod, as the exporter materializes it: in the sort key, rows of one pod sit
     -- together, so the repeated maps compress to almost nothing; HyperDX uses it for
     -- ResourceAttributes['k8s.pod.name'] filters (MATERIALIZED columns are looked up by expression).

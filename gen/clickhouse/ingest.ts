@@ -16,6 +16,7 @@
 // The pod's identity comes from the file path the tail input adds (path_key):
 // /var/log/pods/<namespace>_<pod>_<uid>/<container>/<restarts>.log.
 import { DATABASE, INGEST_TABLE, INGEST_VIEW, LOGS_TABLE } from "../model/names.ts";
+import { OTEL_LOGS_COLUMNS, type OtelLogsColumn } from "./row-contract.ts";
 
 export const INGEST = `${DATABASE}.${INGEST_TABLE}`;
 export const INGEST_MV = `${DATABASE}.${INGEST_VIEW}`;
@@ -253,27 +254,29 @@ export function ingestStages(): string[] {
     "parseDateTime64BestEffortOrNull(time, 9, 'UTC') AS runtime_time",
     "multiIf(pod_path[4] != '', pod_path[4], scope_name != '', scope_name, 'unknown') AS service",
   ];
-  const columns = [
-    `if(runtime_time IS NULL OR toUnixTimestamp64Second(runtime_time) > ${MAX_SECONDS}, now64(9, 'UTC'), runtime_time) AS Timestamp`,
-    "if(ids_valid, trace_id_text, '') AS TraceId",
-    "if(ids_valid, span_id_text, '') AS SpanId",
-    "ifNull(flags_value, 0) AS TraceFlags",
-    "severity_text AS SeverityText",
-    "severity_number AS SeverityNumber",
-    "service AS ServiceName",
-    "if(is_json, msg_text, line) AS Body",
-    "'' AS ResourceSchemaUrl",
-    `mapFromArrays(arrayConcat(['service.name'], arrayFilter((k, v) -> v != '', [${resource.map(sqlString).join(", ")}], ${resourceValues})), arrayConcat([service], arrayFilter(v -> v != '', ${resourceValues}))) AS ResourceAttributes`,
-    "'' AS ScopeSchemaUrl",
-    "scope_name AS ScopeName",
-    "'' AS ScopeVersion",
-    "map() AS ScopeAttributes",
-    `${cappedMap("attr_keys", "attr_values")} AS LogAttributes`,
-    "'' AS EventName",
-    "rnd_value AS RandomNumber",
-    "if(rstr_valid, random_string_text, '') AS RandomString",
-    "ifNull(count_value, 0) AS Count",
-  ];
+  // One expression per column of the row contract (gen/clickhouse/row-contract.ts).
+  const row: Record<OtelLogsColumn, string> = {
+    Timestamp: `if(runtime_time IS NULL OR toUnixTimestamp64Second(runtime_time) > ${MAX_SECONDS}, now64(9, 'UTC'), runtime_time)`,
+    TraceId: "if(ids_valid, trace_id_text, '')",
+    SpanId: "if(ids_valid, span_id_text, '')",
+    TraceFlags: "ifNull(flags_value, 0)",
+    SeverityText: "severity_text",
+    SeverityNumber: "severity_number",
+    ServiceName: "service",
+    Body: "if(is_json, msg_text, line)",
+    ResourceSchemaUrl: "''",
+    ResourceAttributes: `mapFromArrays(arrayConcat(['service.name'], arrayFilter((k, v) -> v != '', [${resource.map(sqlString).join(", ")}], ${resourceValues})), arrayConcat([service], arrayFilter(v -> v != '', ${resourceValues})))`,
+    ScopeSchemaUrl: "''",
+    ScopeName: "scope_name",
+    ScopeVersion: "''",
+    ScopeAttributes: "map()",
+    LogAttributes: `${cappedMap("attr_keys", "attr_values")}`,
+    EventName: "''",
+    RandomNumber: "rnd_value",
+    RandomString: "if(rstr_valid, random_string_text, '')",
+    Count: "ifNull(count_value, 0)",
+  };
+  const columns = OTEL_LOGS_COLUMNS.map((c) => `${row[c.name]} AS ${c.name}`);
   return [s1, s2, s3, s3b, s4, s5, s6, s7, s8, stage(columns, s8, helpers)];
 }
 
