@@ -1,6 +1,6 @@
-// The Nix side of ports.json (nix/ports.nix, nix/names.nix) evaluated with the real
-// `nix-instantiate` and compared with the TypeScript model, so the VM's port forwards
-// and the names its first-boot Secret uses cannot drift from what the generator emits.
+// The Nix side of the model: nix/model.nix evaluated with the real `nix-instantiate`. It reads
+// nix.generated/model.json (gen/nix/model.ts) and re-derives nothing, so what Nix sees (the
+// VM's forwards, firewall, apps, image names, commands and users) is what the generator resolved.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -8,14 +8,15 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { CONTAINERS } from "../gen/model/containers.ts";
 import { loadImages } from "../gen/model/images.ts";
-import * as names from "../gen/model/names.ts";
+import { NAMES } from "../gen/model/names.ts";
 import { loadPorts } from "../gen/model/ports.ts";
 import { requireEngine } from "./engines.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const hasNix = spawnSync("nix-instantiate", ["--version"], { stdio: "ignore" }).status === 0;
-const skip = requireEngine("Nix forward-list comparisons", hasNix ? [] : [{ name: "nix-instantiate", hint: "PATH; Debian package nix-bin" }]);
+const skip = requireEngine("Nix model comparisons", hasNix ? [] : [{ name: "nix-instantiate", hint: "PATH; Debian package nix-bin" }]);
 
 interface NixForward {
   from: string;
@@ -26,37 +27,28 @@ interface NixForward {
 
 /** Evaluates a Nix expression strictly and parses its JSON. */
 function nixEval(expr: string): unknown {
-  const out = execFileSync("nix-instantiate", ["--eval", "--strict", "--json", "-E", expr], {
-    cwd: ROOT,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const out = execFileSync("nix-instantiate", ["--eval", "--strict", "--json", "-E", expr], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   return JSON.parse(out);
 }
-
-/** The forwards nix/ports.nix computes from a given ports.json. */
-const nixForwards = (portsFile: string): NixForward[] =>
-  nixEval(`(import ./nix/ports.nix { portsFile = ${JSON.stringify(portsFile)}; }).forwards`) as NixForward[];
+const model = (file?: string): string => `(import ./nix/model.nix ${file === undefined ? "{ }" : `{ file = ${JSON.stringify(file)}; }`})`;
 
 /** The TypeScript model's forwards in microvm.nix's `forwardPorts` shape. */
 const expected = (portsFile: string): NixForward[] =>
-  loadPorts(portsFile).vm.forwards.map((f) => ({
-    from: "host",
-    proto: "tcp",
-    host: { address: "127.0.0.1", port: f.host },
-    guest: { port: f.guest },
-  }));
+  loadPorts(portsFile).vm.forwards.map((f) => ({ from: "host", proto: "tcp", host: { address: "127.0.0.1", port: f.host }, guest: { port: f.guest } }));
 
-test("nix/ports.nix forwards every ports.json forward to the guest port the model resolves", { skip }, () => {
-  const file = join(ROOT, "ports.json");
-  const forwards = nixForwards(file);
+test("nix/model.nix forwards every ports.json forward to the guest port the model resolves", { skip }, () => {
+  const forwards = nixEval(`${model()}.forwards`) as NixForward[];
   assert.ok(forwards.length > 0, "ports.json forwards something");
-  assert.deepEqual(forwards, expected(file));
+  assert.deepEqual(forwards, expected(join(ROOT, "ports.json")));
   assert.ok(forwards.every((f) => f.host.address === "127.0.0.1"), "forwards bind to loopback only");
+  assert.deepEqual(nixEval(`${model()}.guestPorts`), forwards.map((f) => f.guest.port));
+  const ch = loadPorts(join(ROOT, "ports.json")).vm.forwards.find((f) => f.to === "clickhouse.http");
+  assert.equal(nixEval(`${model()}.hostPortOf "clickhouse.http"`), ch?.host);
+  assert.throws(() => nixEval(`${model()}.hostPortOf "clickhouse.nope"`), /ports.json forwards nothing to "clickhouse.nope"/);
 });
 
-test("editing ports.json changes the Nix forward list the same way", { skip }, () => {
-  const dir = mkdtempSync(join(tmpdir(), "nix-forwards-"));
+test("editing ports.json and regenerating changes what Nix reads the same way", { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), "nix-model-"));
   try {
     const file = join(dir, "ports.json");
     copyFileSync(join(ROOT, "ports.json"), file);
@@ -64,56 +56,26 @@ test("editing ports.json changes the Nix forward list the same way", { skip }, (
     const before = raw.services.clickhouse.http;
     raw.services.clickhouse.http = before + 1;
     writeFileSync(file, JSON.stringify(raw));
-    const forwards = nixForwards(file);
+    const gen = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "gen/main.ts"), "--ports", file, "--out", dir], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(gen.status, 0, gen.stderr);
+    const forwards = nixEval(`${model(join(dir, "nix.generated/model.json"))}.forwards`) as NixForward[];
     assert.deepEqual(forwards, expected(file));
     const ch = loadPorts(file).vm.forwards.find((f) => f.to === "clickhouse.http");
-    assert.ok(ch, "clickhouse.http is forwarded");
-    const nixCh = forwards.find((f) => f.host.port === ch.host);
-    assert.equal(nixCh?.guest.port, before + 1);
+    assert.equal(forwards.find((f) => f.host.port === ch?.host)?.guest.port, before + 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test("nix/ports.nix rejects a forward to an unknown target", { skip }, () => {
-  const dir = mkdtempSync(join(tmpdir(), "nix-forwards-"));
-  try {
-    const file = join(dir, "ports.json");
-    const raw = JSON.parse(readFileSync(join(ROOT, "ports.json"), "utf8")) as { vm: { forwards: unknown[] } };
-    raw.vm.forwards.push({ host: 23456, to: "clickhouse.nope" });
-    writeFileSync(file, JSON.stringify(raw));
-    assert.throws(() => nixForwards(file), /unknown forward target "clickhouse.nope"/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test("nix/ports.nix tags images exactly as gen/images.json does", { skip }, () => {
+test("images get gen/images.json's names and tags and the container contract's commands and users", { skip }, () => {
   const images = loadImages(join(ROOT, "gen/images.json"));
-  const refs = nixEval("(import ./nix/ports.nix { }).imageRefs") as Record<string, string>;
-  assert.deepEqual(refs, Object.fromEntries(Object.entries(images).map(([k, v]) => [k, `${v.name}:${v.tag}`])));
+  const nix = nixEval(`${model()}.images`) as Record<string, { ref: string; cmd: string[]; user: string }>;
+  for (const [key, image] of Object.entries(images)) {
+    const c = CONTAINERS[key as keyof typeof CONTAINERS];
+    assert.deepEqual(nix[key], { name: image.name, tag: image.tag, ref: `${image.name}:${image.tag}`, cmd: [...c.command, ...c.args], user: `${c.uid}:${c.uid}`, configDir: c.configDir });
+  }
 });
 
-test("nix/names.nix reads the same names as gen/model/names.ts", { skip }, () => {
-  const nix = nixEval("import ./nix/names.nix { }") as Record<string, unknown>;
-  assert.deepEqual(
-    {
-      namespace: nix["namespace"],
-      database: nix["database"],
-      logsTable: nix["logsTable"],
-      readerUser: nix["readerUser"],
-      readerPassword: nix["readerPassword"],
-      credentialsSecret: nix["credentialsSecret"],
-      secretKeys: nix["secretKeys"],
-    },
-    {
-      namespace: names.NAMESPACE,
-      database: names.DATABASE,
-      logsTable: names.LOGS_TABLE,
-      readerUser: names.READER_USER,
-      readerPassword: names.READER_PASSWORD,
-      credentialsSecret: names.CREDENTIALS_SECRET,
-      secretKeys: names.SECRET_KEYS,
-    },
-  );
+test("Nix reads the same names as gen/model/names.ts", { skip }, () => {
+  assert.deepEqual(nixEval(`${model()}.names`), NAMES);
 });

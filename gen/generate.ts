@@ -2,7 +2,8 @@
 import { initSql } from "./clickhouse/ddl.ts";
 import { kustomization, manifests } from "./k8s/manifests.ts";
 import type { Model } from "./model/model.ts";
-import { sortFiles, sqlFile, yamlFile, type GeneratedFile } from "./write.ts";
+import { nixModel } from "./nix/model.ts";
+import { jsonFile, sortFiles, sqlFile, yamlFile, type GeneratedFile } from "./write.ts";
 
 export const K8S_DIR = "k8s.generated";
 
@@ -13,5 +14,6 @@ export function generate(model: Model): GeneratedFile[] {
     ...names.map((name) => yamlFile(`${K8S_DIR}/${name}`, byFile[name] ?? [])),
     yamlFile(`${K8S_DIR}/kustomization.yaml`, [kustomization(names)]),
     sqlFile("sql/init.sql", initSql(model)),
+    jsonFile("nix.generated/model.json", nixModel(model)),
   ]);
 }

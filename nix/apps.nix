@@ -6,9 +6,9 @@
   images,
 }:
 let
-  ports = import ./ports.nix { };
-  names = import ./names.nix { };
-  clickhouseUrl = "http://127.0.0.1:${toString (ports.hostPortOf "clickhouse.http")}/";
+  model = import ./model.nix { };
+  inherit (model) names;
+  clickhouseUrl = "http://127.0.0.1:${toString (model.hostPortOf "clickhouse.http")}/";
 
   gen = pkgs.writeShellApplication {
     name = "gen";

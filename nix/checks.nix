@@ -12,6 +12,7 @@
 }:
 let
   inherit (pkgs) importNpmLock;
+  model = import ./model.nix { };
   package = lib.importJSON ../package.json;
 
   engines = [
@@ -73,7 +74,7 @@ in
 {
   # The committed generated files equal a fresh generation from this source.
   generated-up-to-date = pkgs.runCommand "check-generated-up-to-date" { } ''
-    for dir in k8s.generated sql; do
+    for dir in k8s.generated sql nix.generated; do
       diff -ru ${src}/$dir ${generated}/$dir
     done
     touch $out
@@ -123,7 +124,7 @@ in
         mkdir etc state
         cm='select(.kind == "ConfigMap" and .data["fluent-bit.yaml"] != null)'
         yq "$cm | .data[\"fluent-bit.yaml\"]" ${generated}/k8s.generated/fluentbit.yaml \
-          | sed -e "s|/fluent-bit/etc/|$PWD/etc/|g" -e "s|/var/lib/fluent-bit|$PWD/state|g" >etc/fluent-bit.yaml
+          | sed -e "s|${model.images.fluentbit.configDir}/|$PWD/etc/|g" -e "s|${model.paths.fluentbitState}|$PWD/state|g" >etc/fluent-bit.yaml
         test -s etc/fluent-bit.yaml
         fluent-bit --dry-run -c etc/fluent-bit.yaml
         touch $out

@@ -1,7 +1,7 @@
-# The four OCI images (docker-archive tarballs), named and tagged from gen/images.json
-# like the manifests. Each holds only its program's closure (no /nix/store bind
-# mount), provides the absolute command the manifest runs, and declares the numeric
-# user of the manifest contract; none has a package manager, and none adds a shell.
+# The four OCI images (docker-archive tarballs). Name, tag, command and numeric user come
+# from the resolved model (nix.generated/model.json: gen/images.json and the container
+# contract in gen/model/containers.ts), the same values the manifests use. Each image holds
+# only its program's closure (no /nix/store bind mount); none has a package manager or a shell.
 {
   lib,
   dockerTools,
@@ -11,60 +11,26 @@
   hyperdx,
 }:
 let
-  meta = (import ./ports.nix { }).images;
+  inherit ((import ./model.nix { })) images;
   image =
-    key: args:
-    dockerTools.buildLayeredImage (
-      {
-        inherit (meta.${key}) name tag;
-      }
-      // args
-    );
+    key: contents:
+    dockerTools.buildLayeredImage {
+      inherit (images.${key}) name tag;
+      inherit contents;
+      config = {
+        Cmd = images.${key}.cmd;
+        User = images.${key}.user;
+      };
+    };
 in
 {
-  # /bin/loggen: compiled wrapper -> slim Node -> loggen's dist/ (uid 65532).
-  loggen = image "loggen" {
-    contents = [ loggen ];
-    config = {
-      Cmd = [ "/bin/loggen" ];
-      User = "65532:65532";
-    };
-  };
-
-  # /bin/fluent-bit; the DaemonSet mounts its config at /fluent-bit/etc and runs it as
-  # root (it reads root-owned container logs) with every capability dropped.
-  fluentbit = image "fluentbit" {
-    contents = [ fluent-bit ];
-    config = {
-      Cmd = [
-        "/bin/fluent-bit"
-        "-c"
-        "/fluent-bit/etc/fluent-bit.yaml"
-      ];
-      User = "0:0";
-    };
-  };
-
-  # /bin/clickhouse; config from ConfigMaps at /etc/clickhouse-server, data on a PVC at
-  # /var/lib/clickhouse and a writable /tmp from an emptyDir (read-only root fs).
-  clickhouse = image "clickhouse" {
-    contents = [ clickhouse ];
-    config = {
-      Cmd = [
-        "/bin/clickhouse"
-        "server"
-        "--config-file=/etc/clickhouse-server/config.xml"
-      ];
-      User = "10001:10001";
-    };
-  };
-
-  # /bin/hyperdx-serve: the static HyperDX UI (or the "not built yet" page).
-  hyperdx = image "hyperdx" {
-    contents = [ hyperdx ];
-    config = {
-      Cmd = [ "/bin/hyperdx-serve" ];
-      User = "10001:10001";
-    };
-  };
+  # /bin/loggen: compiled wrapper -> slim Node -> loggen's dist/.
+  loggen = image "loggen" [ loggen ];
+  # /bin/fluent-bit; the DaemonSet mounts its config and runs it as root (it reads root-owned
+  # container logs) with every capability dropped.
+  fluentbit = image "fluentbit" [ fluent-bit ];
+  # /bin/clickhouse; config from ConfigMaps, data on a PVC, a writable /tmp from an emptyDir.
+  clickhouse = image "clickhouse" [ clickhouse ];
+  # /bin/hyperdx-serve (static-web-server) and /bin/haproxy (the UI's origin).
+  hyperdx = image "hyperdx" [ hyperdx ];
 }

@@ -13,8 +13,8 @@
   ...
 }:
 let
-  ports = import ./ports.nix { };
-  names = import ./names.nix { };
+  model = import ./model.nix { };
+  inherit (model) names;
   manifestDir = "/var/lib/rancher/k3s/server/manifests";
   # The manifests k3s applies: every generated YAML but kustomization.yaml (a kustomize
   # input, not an API object). The names come from the committed folder (pure, no
@@ -81,7 +81,7 @@ in
   # Pods reach the API server and CoreDNS through cni0/flannel; the forwarded guest
   # ports (ssh and the LoadBalancer Services) are open to the VM's network.
   networking.firewall = {
-    allowedTCPPorts = [ 6443 ] ++ ports.guestPorts;
+    allowedTCPPorts = [ 6443 ] ++ model.guestPorts;
     trustedInterfaces = [
       "cni0"
       "flannel.1"
@@ -90,7 +90,7 @@ in
 
   services.openssh = {
     enable = true;
-    ports = [ ports.ports.vm.guest.ssh ];
+    ports = [ model.ports.vm.guest.ssh ];
     settings = {
       PasswordAuthentication = false;
       KbdInteractiveAuthentication = false;

@@ -4,7 +4,7 @@
 # bound to the host's 127.0.0.1.
 { ... }:
 let
-  ports = import ./ports.nix { };
+  model = import ./model.nix { };
   # Your SSH public key(s), one per line; `git add` the file so the flake sees it.
   # Without it nobody can log in: there is no password.
   authorizedKeys = ../ssh/authorized_keys;
@@ -40,7 +40,7 @@ in
         mac = "02:00:00:01:01:01";
       }
     ];
-    forwardPorts = ports.forwards;
+    forwardPorts = model.forwards;
   };
 
   users.users.root.openssh.authorizedKeys = { inherit keyFiles; };

@@ -5,9 +5,9 @@
   k3sNode,
 }:
 let
-  ports = import ./ports.nix { };
-  names = import ./names.nix { };
-  svc = ports.ports.services;
+  model = import ./model.nix { };
+  inherit (model) names;
+  svc = model.ports.services;
 in
 testers.runNixOSTest {
   name = "otel-demo-k3s";

@@ -1,5 +1,6 @@
 // ClickHouse server config, users, and the startup scripts that apply the schema
 // before the server accepts connections. Pure functions; gen/write.ts writes them.
+import { CLICKHOUSE_DATA_DIR } from "../model/containers.ts";
 import type { Model } from "../model/model.ts";
 import { DATABASE, INGEST_TABLE, INGEST_USER, PASSWORD_ENV, READER_PASSWORD, READER_USER } from "../model/names.ts";
 
@@ -7,7 +8,7 @@ export { PASSWORD_ENV, READER_PASSWORD };
 import { ddlStatements } from "./ddl.ts";
 
 /** Where ClickHouse keeps everything: the StatefulSet's volume. */
-export const DATA_PATH = "/var/lib/clickhouse/";
+export const DATA_PATH = `${CLICKHOUSE_DATA_DIR}/`;
 
 /** Escapes text for an XML element or attribute value. */
 export const xmlEscape = (s: string): string =>

@@ -9,14 +9,15 @@
 // (versions.json; table in docs/versions.md).
 import { stringify } from "yaml";
 import { INGEST, INGEST_COLUMNS } from "../clickhouse/ingest.ts";
+import { CONTAINERS, FLUENTBIT_STATE_DIR } from "../model/containers.ts";
 import type { Model } from "../model/model.ts";
 import { INGEST_USER, NAMESPACE, PASSWORD_ENV } from "../model/names.ts";
 
-/** Where the DaemonSet mounts the config (one ConfigMap). */
-export const CONFIG_DIR = "/fluent-bit/etc";
+/** Where the DaemonSet mounts the config (one ConfigMap): the container contract's. */
+export const CONFIG_DIR = CONTAINERS.fluentbit.configDir;
 export const CONFIG_FILE = `${CONFIG_DIR}/fluent-bit.yaml`;
 /** hostPath: tail offsets and buffered chunks survive pod restarts. */
-export const STATE_DIR = "/var/lib/fluent-bit";
+export const STATE_DIR = FLUENTBIT_STATE_DIR;
 /** The kubelet's log files: /var/log/pods/<namespace>_<pod>_<uid>/<container>/<restarts>.log. */
 export const PODS_LOG_DIR = "/var/log/pods";
 /** The loggen Deployment's pods (loggen-<hash>-<id>) in the demo namespace. */

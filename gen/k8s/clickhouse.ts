@@ -5,6 +5,7 @@ import type { ConfigMap, Service } from "kubernetes-types/core/v1.js";
 import { serverConfigXml, startupScriptsXml, usersXml } from "../clickhouse/config.ts";
 import { initSql } from "../clickhouse/ddl.ts";
 import { schemaProbeQuery } from "../clickhouse/readiness.ts";
+import { CLICKHOUSE_DATA_DIR, CONTAINERS } from "../model/containers.ts";
 import type { Model } from "../model/model.ts";
 import { PASSWORD_ENV, READER_PASSWORD, READER_USER, SECRET_KEYS } from "../model/names.ts";
 import {
@@ -21,8 +22,8 @@ import {
   services,
 } from "./common.ts";
 
-export const CLICKHOUSE_CONFIG_DIR = "/etc/clickhouse-server";
-export const CLICKHOUSE_DATA_DIR = "/var/lib/clickhouse";
+export const CLICKHOUSE_CONFIG_DIR = CONTAINERS.clickhouse.configDir;
+export { CLICKHOUSE_DATA_DIR };
 
 export function clickhouseConfigMaps(model: Model): ConfigMap[] {
   return [
@@ -55,13 +56,13 @@ export function clickhouseStatefulSet(model: Model): StatefulSet {
         metadata: { labels: labels("clickhouse"), annotations: configChecksum(...clickhouseConfigMaps(model)) },
         spec: {
           automountServiceAccountToken: false,
-          securityContext: podSecurity(10001),
+          securityContext: podSecurity(CONTAINERS.clickhouse.uid),
           terminationGracePeriodSeconds: 60,
           containers: [
             {
               name: "clickhouse",
               ...image(model, "clickhouse"),
-              command: ["/bin/clickhouse", "server", `--config-file=${CLICKHOUSE_CONFIG_DIR}/config.xml`],
+              command: [...CONTAINERS.clickhouse.command, ...CONTAINERS.clickhouse.args],
               env: [
                 secretEnv(PASSWORD_ENV.default, SECRET_KEYS.defaultPassword),
                 secretEnv(PASSWORD_ENV.ingest, SECRET_KEYS.ingestPassword),

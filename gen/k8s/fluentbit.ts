@@ -5,6 +5,7 @@
 import type { DaemonSet } from "kubernetes-types/apps/v1.js";
 import type { ConfigMap, Service } from "kubernetes-types/core/v1.js";
 import { CONFIG_DIR, CONFIG_FILE, fluentBitConfig, INGEST_PASSWORD_ENV, NODE_NAME_ENV, STATE_DIR } from "../fluentbit/config.ts";
+import { CONTAINERS } from "../model/containers.ts";
 import type { Model } from "../model/model.ts";
 import { SECRET_KEYS } from "../model/names.ts";
 import {
@@ -54,8 +55,8 @@ export function fluentbitDaemonSet(model: Model, config: ConfigMap): DaemonSet {
             {
               name: "fluentbit",
               ...image(model, "fluentbit"),
-              command: ["/bin/fluent-bit"],
-              args: ["-c", CONFIG_FILE],
+              command: [...CONTAINERS.fluentbit.command],
+              args: [...CONTAINERS.fluentbit.args],
               env: [
                 secretEnv(INGEST_PASSWORD_ENV, SECRET_KEYS.ingestPassword),
                 { name: NODE_NAME_ENV, valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },

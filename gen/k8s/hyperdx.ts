@@ -9,6 +9,7 @@ import type { ConfigMap, Service } from "kubernetes-types/core/v1.js";
 import { hyperdxLandingHtml, hyperdxRuntimeEnvJs } from "../hyperdx/defaults.ts";
 import { CLICKHOUSE_HOST } from "../fluentbit/config.ts";
 import { haproxyConfig } from "../hyperdx/proxy.ts";
+import { CONTAINERS, HYPERDX_PROXY } from "../model/containers.ts";
 import type { Model } from "../model/model.ts";
 import {
   configChecksum,
@@ -23,7 +24,7 @@ import {
 } from "./common.ts";
 
 /** Where the static server expects /__ENV.js and /index.html (gen/hyperdx/static-site.ts links them). */
-export const HYPERDX_CONFIG_DIR = "/etc/hyperdx";
+export const HYPERDX_CONFIG_DIR = CONTAINERS.hyperdx.configDir;
 
 /** HAProxy's config in the ConfigMap. */
 export const PROXY_CONFIG = "haproxy.cfg";
@@ -60,13 +61,13 @@ export function hyperdxDeployment(model: Model): Deployment {
         metadata: { labels: labels("hyperdx"), annotations: configChecksum(hyperdxConfigMap(model)) },
         spec: {
           automountServiceAccountToken: false,
-          securityContext: podSecurity(10001),
+          securityContext: podSecurity(CONTAINERS.hyperdx.uid),
           containers: [
             {
               name: "proxy",
               ...image(model, "hyperdx"),
               // HAProxy (nixpkgs haproxy, in the image): -db stays in the foreground.
-              command: ["/bin/haproxy"],
+              command: [...HYPERDX_PROXY.command],
               args: ["-db", "-f", `${HYPERDX_CONFIG_DIR}/${PROXY_CONFIG}`],
               ports: [{ name: "ui", containerPort: model.ports.services.hyperdx.ui, protocol: "TCP" }],
               // Alive: it accepts connections. Ready: the page is served through it.
@@ -84,7 +85,7 @@ export function hyperdxDeployment(model: Model): Deployment {
               ...image(model, "hyperdx"),
               // static-web-server with the site and its generated TOML baked in; only the port
               // comes from here (the config file leaves host and port to the command line).
-              command: ["/bin/hyperdx-serve"],
+              command: [...CONTAINERS.hyperdx.command],
               args: ["--port", String(model.ports.services.hyperdx.static)],
               ports: [{ name: "static", containerPort: model.ports.services.hyperdx.static, protocol: "TCP" }],
               // /health is the server's own endpoint: it does not depend on the ConfigMap.

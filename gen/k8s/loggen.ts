@@ -1,5 +1,6 @@
 // loggen: the Deployment whose logs the pipeline carries (design 9.2, Appendix B).
 import type { Deployment } from "kubernetes-types/apps/v1.js";
+import { CONTAINERS } from "../model/containers.ts";
 import type { Model } from "../model/model.ts";
 import { containerPorts, containerSecurity, httpProbe, image, labels, meta, podSecurity, selectorLabels } from "./common.ts";
 
@@ -22,13 +23,13 @@ export function loggenDeployment(model: Model): Deployment {
         metadata: { labels: labels("loggen") },
         spec: {
           automountServiceAccountToken: false,
-          securityContext: podSecurity(65532),
+          securityContext: podSecurity(CONTAINERS.loggen.uid),
           terminationGracePeriodSeconds: 30,
           containers: [
             {
               name: "loggen",
               ...image(model, "loggen"),
-              command: ["/bin/loggen"],
+              command: [...CONTAINERS.loggen.command],
               env: [
                 ...Object.entries(LOGGEN_ENV).map(([name, value]) => ({ name, value })),
                 { name: "LOGGEN_HEALTH_PORT", value: String(model.ports.services.loggen.health) },
