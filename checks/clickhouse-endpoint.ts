@@ -7,13 +7,15 @@
 //   schema applied over HTTP.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { serverConfigXml, startupScriptsXml, usersXml } from "../gen/clickhouse/config.ts";
 import { ddlStatements } from "../gen/clickhouse/ddl.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { INGEST_USER } from "../gen/model/names.ts";
 import { findBinary } from "./binaries.ts";
+import { freePort } from "./net.ts";
+
+export { freePort };
 
 const ROOT = resolve(import.meta.dirname, "..");
 export const CHDB_HTTP = resolve(ROOT, "../shared/tools/clickhouse-http-chdb.mjs");
@@ -26,17 +28,6 @@ export interface Endpoint {
   /** A user that may only INSERT into otel_logs (real server only). */
   readonly ingest?: { readonly user: string; readonly password: string };
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once("error", fail);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === "object" && address !== null ? ok(address.port) : fail(new Error("no port"))));
-    });
-  });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

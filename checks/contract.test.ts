@@ -9,7 +9,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -17,6 +16,7 @@ import { Session } from "chdb";
 import { loadModel } from "../gen/model/model.ts";
 import { ddlStatements, EXAMPLE_QUERIES, HOURLY_QUERY, LOGS } from "../gen/clickhouse/ddl.ts";
 import { insertQuery } from "../gen/fluentbit/config.ts";
+import { freePort } from "./net.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TICKS = 300;
@@ -64,16 +64,6 @@ function clickhouseLocalEngine(bin: string): Engine {
   return { query: (sql) => run(sql), insert: (statement, body) => void run(statement, body), close: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once("error", fail);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === "object" && addr !== null ? ok(addr.port) : fail(new Error("no port"))));
-    });
-  });
-}
 
 /** Runs the real loggen for `ticks` ticks and returns its stdout lines. */
 async function runLoggen(ticks: number): Promise<string[]> {

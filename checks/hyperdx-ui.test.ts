@@ -19,7 +19,6 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
@@ -34,6 +33,7 @@ import { findBinary } from "./binaries.ts";
 import { clickhouseKind, criTime, startClickHouse, type ClickHouse } from "./pipeline-harness.ts";
 import { readSwsConfig, startStandin } from "./static-web-server-standin.ts";
 import { requireEngine } from "./engines.ts";
+import { freePort } from "./net.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const dist = process.env["HYPERDX_DIST"];
@@ -59,16 +59,6 @@ if (skip !== false) requireEngine("HyperDX browser tests", [{ name: dist === und
 const ROWS = 3000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv: Server = createServer();
-    srv.once("error", fail);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === "object" && addr !== null ? ok(addr.port) : fail(new Error("no port"))));
-    });
-  });
-}
 
 async function waitFor(url: string, what: string): Promise<void> {
   const deadline = Date.now() + 30_000;

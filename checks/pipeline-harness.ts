@@ -11,29 +11,21 @@
 //   users, no server config; every report names it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { serverConfigXml, startupScriptsXml, usersXml } from "../gen/clickhouse/config.ts";
 import { ddlStatements } from "../gen/clickhouse/ddl.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { INGEST_USER, PASSWORD_ENV } from "../gen/model/names.ts";
 import { findBinary } from "./binaries.ts";
+import { freePort } from "./net.ts";
+
+export { freePort };
 
 export const ROOT = resolve(import.meta.dirname, "..");
 const DEFAULT_STANDIN = resolve(ROOT, "../shared/tools/clickhouse-http-chdb.mjs");
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 export const fluentBitBinary = (): string | undefined => findBinary(process.env["FLUENT_BIT"] ?? "fluent-bit");
 
