@@ -41,7 +41,13 @@
           images = nixpkgs.lib.mapAttrs (_: versions.check) (
             pkgs.callPackages ./nix/images.nix { inherit loggen hyperdx; }
           );
-          k3sNode = import ./nix/k3s-node.nix { inherit images generated; };
+          # The demo node: the NixOS module plus SSH and tools (MicroVM and VM test).
+          k3sNode = {
+            imports = [
+              self.nixosModules.default
+              ./nix/node.nix
+            ];
+          };
         in
         {
           inherit
@@ -67,6 +73,12 @@
         };
     in
     {
+      # services.otel-demo: the pipeline on a NixOS k3s server (nix/module.nix).
+      nixosModules.default = import ./nix/module.nix {
+        imagesFor = system: (build system).images;
+        generatedFor = system: (build system).generated;
+      };
+
       nixosConfigurations = nixpkgs.lib.listToAttrs (
         map (system: {
           name = "otel-demo-${system}";

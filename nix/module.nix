@@ -1,0 +1,175 @@
+# NixOS module `services.otel-demo` (the flake's nixosModules.default): the logs pipeline on
+# this host's single-node k3s, offline. Every image is preloaded (ours plus k3s' airgap images:
+# pause, coredns, klipper-lb, local-path-provisioner) and the generated manifests are
+# auto-deployed. The MicroVM (nix/microvm.nix) and the VM test (nix/vm-test.nix) use it; so can
+# any NixOS k3s server.
+#
+# Ports, names and the manifests themselves come from the generator (ports.json and
+# gen/*.json -> k8s.generated/, nix.generated/model.json): change those and regenerate.
+# Retention and container resources are part of the generated schema and manifests.
+{
+  imagesFor,
+  generatedFor,
+}:
+{
+  config,
+  lib,
+  pkgs,
+  ...
+}:
+let
+  cfg = config.services.otel-demo;
+  inherit (lib)
+    mkEnableOption
+    mkOption
+    mkIf
+    mkDefault
+    types
+    literalExpression
+    ;
+  model = import ./model.nix { };
+  inherit (model) names;
+  allComponents = builtins.attrNames model.images;
+  manifestDir = "/var/lib/rancher/k3s/server/manifests";
+  # One generated YAML per component, plus the namespace. The names come from the committed
+  # folder (pure, no import-from-derivation); the contents from the generator's derivation.
+  manifestOf = component: "${component}.yaml";
+  committed = builtins.attrNames (builtins.readDir ../k8s.generated);
+  manifestFiles = [ "namespace.yaml" ] ++ map manifestOf cfg.components;
+  needsClickHouse = lib.any (c: lib.elem c cfg.components) [
+    "fluentbit"
+    "hyperdx"
+  ];
+in
+{
+  options.services.otel-demo = {
+    enable = mkEnableOption "the OpenTelemetry logs pipeline (loggen, FluentBit, ClickHouse, HyperDX) on this host's k3s";
+
+    components = mkOption {
+      type = types.listOf (types.enum allComponents);
+      default = allComponents;
+      example = [
+        "fluentbit"
+        "clickhouse"
+        "hyperdx"
+      ];
+      description = ''
+        The components to deploy, each as its generated manifest (k8s.generated/<name>.yaml)
+        and its image. Without "loggen", FluentBit ships nothing until your own pods log.
+      '';
+    };
+
+    images = mkOption {
+      type = types.attrsOf types.package;
+      default = imagesFor pkgs.stdenv.hostPlatform.system;
+      defaultText = literalExpression "the flake's packages.<system>.<name>-image";
+      description = "The OCI image tarballs k3s imports at start, keyed by component.";
+    };
+
+    generated = mkOption {
+      type = types.package;
+      default = generatedFor pkgs.stdenv.hostPlatform.system;
+      defaultText = literalExpression "the flake's packages.<system>.generated";
+      description = "The generator's output (k8s.generated/ among it) built from this repository.";
+    };
+
+    openFirewall = mkOption {
+      type = types.bool;
+      default = true;
+      description = ''
+        Open the guest ports that ports.json forwards (the LoadBalancer Services k3s' ServiceLB
+        binds on the node, and SSH) and the Kubernetes API port 6443.
+      '';
+    };
+
+    createCredentials = mkOption {
+      type = types.bool;
+      default = true;
+      description = ''
+        Create the ${names.credentialsSecret} Secret with random ClickHouse passwords on first
+        boot (kept under ${manifestDir}). Turn off to provide it yourself.
+      '';
+    };
+  };
+
+  config = mkIf cfg.enable {
+    assertions = (import ./versions.nix { inherit lib pkgs; }).assertions ++ [
+      {
+        assertion = config.services.k3s.role == "server";
+        message = "services.otel-demo deploys its manifests through k3s' auto-deploy folder: set services.k3s.role = \"server\" (it is \"${config.services.k3s.role}\").";
+      }
+      {
+        assertion = !needsClickHouse || lib.elem "clickhouse" cfg.components;
+        message = "services.otel-demo.components: FluentBit and HyperDX need ClickHouse; add \"clickhouse\" (allowed: ${lib.concatStringsSep ", " allComponents}).";
+      }
+      {
+        assertion = lib.all (c: cfg.images ? ${c}) cfg.components;
+        message = "services.otel-demo.images lacks ${lib.concatStringsSep ", " (lib.filter (c: !(cfg.images ? ${c})) cfg.components)} (components: ${lib.concatStringsSep ", " cfg.components}).";
+      }
+      {
+        assertion = lib.all (f: lib.elem f committed) manifestFiles;
+        message = "k8s.generated/ lacks ${lib.concatStringsSep ", " (lib.filter (f: !(lib.elem f committed)) manifestFiles)}: run `npm run gen`.";
+      }
+    ];
+
+    services.k3s = {
+      enable = mkDefault true;
+      role = mkDefault "server";
+      # ServiceLB (klipper-lb) stays on: it binds the LoadBalancer Services on the node,
+      # which is where forwarded ports arrive. local-storage backs the ClickHouse PVC.
+      extraFlags = [
+        "--disable traefik"
+        "--disable metrics-server"
+        "--write-kubeconfig-mode 0600"
+      ];
+      images = map (c: cfg.images.${c}) cfg.components ++ [ config.services.k3s.package.airgap-images ];
+      manifests = builtins.listToAttrs (
+        map (f: {
+          name = lib.removeSuffix ".yaml" f;
+          value.source = "${cfg.generated}/k8s.generated/${f}";
+        }) manifestFiles
+      );
+    };
+
+    # The ClickHouse passwords: random on first boot, kept on /var, never in the store.
+    systemd.services.otel-demo-credentials = mkIf cfg.createCredentials {
+      description = "Create the ${names.credentialsSecret} Secret on first boot";
+      wantedBy = [ "k3s.service" ];
+      before = [ "k3s.service" ];
+      path = [ pkgs.coreutils ];
+      serviceConfig = {
+        Type = "oneshot";
+        RemainAfterExit = true;
+        UMask = "0077";
+      };
+      script = ''
+        file=${manifestDir}/${names.credentialsSecret}.yaml
+        if [ -e "$file" ]; then exit 0; fi
+        mkdir -p ${manifestDir}
+        password() { tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32; }
+        cat >"$file.tmp" <<EOF
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: ${names.credentialsSecret}
+          namespace: ${names.namespace}
+        type: Opaque
+        stringData:
+          ${names.secretKeys.defaultPassword}: "$(password)"
+          ${names.secretKeys.ingestPassword}: "$(password)"
+        EOF
+        chmod 0600 "$file.tmp"
+        mv "$file.tmp" "$file"
+      '';
+    };
+
+    # Pods reach the API server and CoreDNS through cni0/flannel.
+    networking.firewall = {
+      allowedTCPPorts = lib.optionals cfg.openFirewall ([ 6443 ] ++ model.guestPorts);
+      trustedInterfaces = [
+        "cni0"
+        "flannel.1"
+      ];
+    };
+  };
+}
