@@ -1,8 +1,8 @@
 // Container log lines -> otel_logs rows, in ClickHouse.
 //
 // FluentBit only reads and ships: tail (+ the docker/CRI multiline parser, which rejoins
-// split lines and keeps the runtime's time string) posts each line as it is to
-// ${INGEST}, a Null table that stores nothing. The materialized view below turns every
+// split lines and keeps the runtime's time string) posts each line as it is to the
+// ingest table (INGEST below), a Null table that stores nothing. The materialized view below turns every
 // block inserted there into otel_logs rows, in C++: no Lua, no per-record JSON work in
 // FluentBit (docs/benchmarks.md has the numbers that decided this). The line's JSON is
 // parsed here, from the text the application wrote, so:
@@ -35,7 +35,6 @@ export const INGEST_COLUMNS = {
   /** The node, from the downward API (spec.nodeName). */
   node: "LowCardinality(String)",
 } as const;
-export type IngestKey = keyof typeof INGEST_COLUMNS;
 
 /** Attributes per map beyond which keys are only counted (otel.dropped_attributes_count). */
 export const MAX_ATTRIBUTES = 256;
@@ -76,7 +75,11 @@ export const sqlString = (s: string): string => `'${s.replace(/\\/g, "\\\\").rep
 // (so a line that is not JSON stays not JSON after the rewrite). Whitespace is dropped.
 const TOKEN =
   '"(?:[^"\\\\]|\\\\.)*"|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}\\[\\]:,]|[^\\s]';
-/** Lines with a number the JSON parser might not read back exactly take the exact path. */
+/**
+ * Lines with a number the JSON parser might not read back exactly take the exact path. A
+ * cheap test on the whole line: it also matches inside strings (a date's "-0", "1.2"), which
+ * only costs time; a number that needs the exact path always matches.
+ */
 const INEXACT_NUMBER = "[0-9][.eE]|[0-9]{19}|-0";
 
 // ClickHouse may evaluate both branches of if() for every row when they hold lambdas, so the

@@ -8,7 +8,7 @@
 // Every key is checked against FluentBit's source at the version nixpkgs ships
 // (versions.json; table in docs/versions.md).
 import { stringify } from "yaml";
-import { INGEST, INGEST_COLUMNS } from "../clickhouse/ingest.ts";
+import { INGEST } from "../clickhouse/ingest.ts";
 import { CONTAINERS, FLUENTBIT_STATE_DIR } from "../model/containers.ts";
 import type { Model } from "../model/model.ts";
 import { INGEST_USER, NAMESPACE, PASSWORD_ENV } from "../model/names.ts";
@@ -233,6 +233,3 @@ export function fluentBitLocalConfig(o: LocalOptions): string {
           },
   });
 }
-
-/** The keys FluentBit sends; the ingest table takes these (INGEST_COLUMNS), and ignores others. */
-export const SENT_KEYS = Object.keys(INGEST_COLUMNS);
