@@ -76,7 +76,16 @@
       # services.otel-demo: the pipeline on a NixOS k3s server (nix/module.nix).
       nixosModules.default = import ./nix/module.nix {
         imagesFor = system: (build system).images;
-        generatedFor = system: (build system).generated;
+        # settings: null for gen/settings.json, else the module's retention and resources.
+        generatedFor =
+          system: settings:
+          if settings == null then
+            (build system).generated
+          else
+            (build system).pkgs.callPackage ./nix/generated.nix {
+              inherit (build system) src;
+              inherit settings;
+            };
       };
 
       nixosConfigurations = nixpkgs.lib.listToAttrs (

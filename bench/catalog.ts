@@ -17,7 +17,7 @@ import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { Session } from "chdb";
 import { CARDINALITY_PRECISION, catalogStatements, DISTINCT_STANDARD_ERROR, EXACT_DISTINCT_UP_TO } from "../gen/clickhouse/catalog.ts";
-import { ddlStatements, HOURLY_TTL_DAYS, LOGS, LOGS_TTL_DAYS } from "../gen/clickhouse/ddl.ts";
+import { ddlStatements, LOGS } from "../gen/clickhouse/ddl.ts";
 import { insertQuery } from "../gen/fluentbit/config.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { DATABASE } from "../gen/model/names.ts";
@@ -143,7 +143,7 @@ function main(): void {
   const ddl = ddlStatements(model);
   const logsDdl = ddl.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${LOGS}\n`));
   if (logsDdl === undefined) throw new Error(`no CREATE TABLE for ${LOGS} in gen/clickhouse/ddl.ts`);
-  const catalog = catalogStatements(model, { ddl: logsDdl, ttlDays: LOGS_TTL_DAYS, rollupTtlDays: HOURLY_TTL_DAYS });
+  const catalog = catalogStatements(model, { ddl: logsDdl, ttlDays: model.settings.retention.logsDays, rollupTtlDays: model.settings.retention.rollupDays });
   // The generated schema without the catalog: otel_logs, the hourly rollup, the ingest table and view.
   const schema = ddl.filter((s) => !catalog.includes(s));
   if (schema.length !== ddl.length - catalog.length) throw new Error("the catalog's statements are not in ddlStatements()");

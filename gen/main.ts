@@ -32,20 +32,22 @@ async function main(argv: string[]): Promise<number> {
       options: {
         check: { type: "boolean", default: false },
         ports: { type: "string" },
+        settings: { type: "string" },
         out: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
     }).values;
   } catch (e) {
-    console.error(`gen: ${(e as Error).message}\nUsage: npm run gen [-- --check] [--ports FILE] [--out DIR]`);
+    console.error(`gen: ${(e as Error).message}\nUsage: npm run gen [-- --check] [--ports FILE] [--settings FILE] [--out DIR]`);
     return 2;
   }
   if (args.help) {
-    console.log(`Usage: npm run gen [-- --check] [--ports FILE] [--out DIR]
+    console.log(`Usage: npm run gen [-- --check] [--ports FILE] [--settings FILE] [--out DIR]
   (no flag)     write k8s.generated/ and sql/ from ports.json and gen/images.json
   --check       write nothing; exit 1 and list the files that differ from a fresh generation
   --ports FILE  read this ports.json instead of the repository's
+  --settings FILE  read these settings (retention, resources) instead of gen/settings.json
   --out DIR     write (or check) under DIR instead of the repository root`);
     return 0;
   }
@@ -59,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
   const { compareFiles, writeFiles } = await import("./write.ts");
   let files;
   try {
-    const model = loadModel(ROOT, args.ports === undefined ? undefined : resolve(args.ports));
+    const model = loadModel(ROOT, args.ports === undefined ? undefined : resolve(args.ports), args.settings === undefined ? undefined : resolve(args.settings));
     files = generate(model);
   } catch (e) {
     console.error(`gen: ${(e as Error).message}`);

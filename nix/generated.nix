@@ -1,15 +1,20 @@
 # The generator run as a derivation: `npm run gen --out $out` on the repository's
-# sources. Its output (k8s.generated/, sql/) is what the VM, the images and the
-# checks consume; the drift check compares it with the committed copy.
+# sources. Its output (k8s.generated/, sql/, nix.generated/) is what the VM, the images and
+# the checks consume; the drift check compares it with the committed copy. `settings`
+# (retention and resources, the shape of gen/settings.json) replaces gen/settings.json: the
+# NixOS module passes its options this way.
 {
   lib,
   buildNpmPackage,
   importNpmLock,
   nodejs,
+  writeText,
   src,
+  settings ? null,
 }:
 let
   package = lib.importJSON ../package.json;
+  settingsFlag = lib.optionalString (settings != null) "--settings ${writeText "otel-demo-settings.json" (builtins.toJSON settings)}";
 in
 buildNpmPackage {
   pname = "${package.name}-generated";
@@ -32,7 +37,7 @@ buildNpmPackage {
   buildPhase = ''
     runHook preBuild
     mkdir -p $out
-    npm run gen -- --out $out
+    npm run gen -- --out $out ${settingsFlag}
     runHook postBuild
   '';
   installPhase = ''

@@ -4,9 +4,9 @@
 # auto-deployed. The MicroVM (nix/microvm.nix) and the VM test (nix/vm-test.nix) use it; so can
 # any NixOS k3s server.
 #
-# Ports, names and the manifests themselves come from the generator (ports.json and
-# gen/*.json -> k8s.generated/, nix.generated/model.json): change those and regenerate.
-# Retention and container resources are part of the generated schema and manifests.
+# Ports and names come from the generator (ports.json and gen/*.json -> k8s.generated/,
+# nix.generated/model.json): change those and regenerate. Retention and container resources
+# are options here: the module runs the generator with them (nix/generated.nix `settings`).
 {
   imagesFor,
   generatedFor,
@@ -31,6 +31,33 @@ let
   inherit (model) names;
   allComponents = builtins.attrNames model.images;
   manifestDir = "/var/lib/rancher/k3s/server/manifests";
+  defaults = model.settings;
+  # The settings the generator reads (gen/settings.json's shape), from the options.
+  settings = {
+    retention = { inherit (cfg.retention) logsDays rollupDays; };
+    inherit (cfg) resources;
+  };
+  # One container's CPU and memory, each leaf defaulting to gen/settings.json, so setting
+  # one of them keeps the others.
+  resourcesOption =
+    name: value:
+    let
+      quantity =
+        side: kind: pattern: example:
+        mkOption {
+          type = types.strMatching pattern;
+          default = value.${side}.${kind};
+          description = "${kind} ${side} of the ${name} container, as Kubernetes writes it (${example}).";
+        };
+      sideOptions = side: {
+        cpu = quantity side "cpu" "([1-9][0-9]*m|[0-9]+([.][0-9]+)?)" "\"500m\", \"2\"";
+        memory = quantity side "memory" "[1-9][0-9]*(Ki|Mi|Gi)" "\"256Mi\", \"2Gi\"";
+      };
+    in
+    {
+      requests = sideOptions "requests";
+      limits = sideOptions "limits";
+    };
   # One generated YAML per component, plus the namespace. The names come from the committed
   # folder (pure, no import-from-derivation); the contents from the generator's derivation.
   manifestOf = component: "${component}.yaml";
@@ -66,11 +93,28 @@ in
       description = "The OCI image tarballs k3s imports at start, keyed by component.";
     };
 
+    retention = {
+      logsDays = mkOption {
+        type = types.ints.between 1 3650;
+        default = defaults.retention.logsDays;
+        description = "Days ClickHouse keeps raw log rows (otel_logs and the catalog); whole days are dropped.";
+      };
+      rollupDays = mkOption {
+        type = types.ints.between 1 3650;
+        default = defaults.retention.rollupDays;
+        description = "Days ClickHouse keeps the hourly rollups; at least retention.logsDays.";
+      };
+    };
+
+    # CPU and memory per container; defaults from gen/settings.json (FluentBit's are sized
+    # from docs/benchmarks.md).
+    resources = lib.mapAttrs resourcesOption defaults.resources;
+
     generated = mkOption {
       type = types.package;
-      default = generatedFor pkgs.stdenv.hostPlatform.system;
-      defaultText = literalExpression "the flake's packages.<system>.generated";
-      description = "The generator's output (k8s.generated/ among it) built from this repository.";
+      default = generatedFor pkgs.stdenv.hostPlatform.system (if settings == defaults then null else settings);
+      defaultText = literalExpression "the generator run on this repository with the retention and resources options";
+      description = "The generator's output (k8s.generated/ among it) the node deploys.";
     };
 
     openFirewall = mkOption {
@@ -97,6 +141,10 @@ in
       {
         assertion = config.services.k3s.role == "server";
         message = "services.otel-demo deploys its manifests through k3s' auto-deploy folder: set services.k3s.role = \"server\" (it is \"${config.services.k3s.role}\").";
+      }
+      {
+        assertion = cfg.retention.rollupDays >= cfg.retention.logsDays;
+        message = "services.otel-demo.retention.rollupDays (${toString cfg.retention.rollupDays}) must be at least retention.logsDays (${toString cfg.retention.logsDays}): the rollup summarises the raw rows.";
       }
       {
         assertion = !needsClickHouse || lib.elem "clickhouse" cfg.components;

@@ -30,10 +30,6 @@ import { catalogStatements } from "./catalog.ts";
 import { ingestTable, ingestView } from "./ingest.ts";
 import { OTEL_LOGS_COLUMNS } from "./row-contract.ts";
 
-/** Days of raw logs kept; whole daily parts are dropped (ttl_only_drop_parts). */
-export const LOGS_TTL_DAYS = 7;
-/** Days of hourly aggregates kept: the rollup outlives the raw rows it summarises. */
-export const HOURLY_TTL_DAYS = 90;
 /**
  * Inserted blocks whose hashes each table remembers: a block inserted again (FluentBit
  * resending a chunk whose answer it lost, or after a crash) is skipped instead of stored
@@ -50,7 +46,7 @@ export const HOURLY_MV = `${DATABASE}.${HOURLY_VIEW}`;
 const columnDdl = (c: { name: string; type: string; codec?: string; default?: string }): string =>
   `    ${c.name} ${c.type}${c.default === undefined ? "" : ` DEFAULT ${c.default}`}${c.codec === undefined ? "" : ` CODEC(${c.codec})`},`;
 
-const logsTable = (): string => `CREATE TABLE IF NOT EXISTS ${LOGS}
+const logsTable = (model: Model): string => `CREATE TABLE IF NOT EXISTS ${LOGS}
 (
 ${OTEL_LOGS_COLUMNS.map(columnDdl).join("\n")}
     -- The pod, as the exporter materializes it: in the sort key, rows of one pod sit
@@ -73,12 +69,12 @@ ${OTEL_LOGS_COLUMNS.map(columnDdl).join("\n")}
 ENGINE = MergeTree
 PARTITION BY toDate(Timestamp)
 ORDER BY (toStartOfFiveMinutes(Timestamp), ServiceName, \`__otel_materialized_k8s.pod.name\`, Timestamp)
-TTL toDateTime(Timestamp) + INTERVAL ${LOGS_TTL_DAYS} DAY
+TTL toDateTime(Timestamp) + INTERVAL ${model.settings.retention.logsDays} DAY
 SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW}`;
 
 // Aggregate states, not values: an avg cannot be merged from partial avgs (the design's
 // SummingMergeTree would have summed them), avgState keeps sum and count.
-const hourlyTable = (): string => `CREATE TABLE IF NOT EXISTS ${HOURLY}
+const hourlyTable = (model: Model): string => `CREATE TABLE IF NOT EXISTS ${HOURLY}
 (
     Hour DateTime('UTC'),
     ServiceName LowCardinality(String),
@@ -91,7 +87,7 @@ const hourlyTable = (): string => `CREATE TABLE IF NOT EXISTS ${HOURLY}
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(Hour)
 ORDER BY (Hour, ServiceName, RandomString)
-TTL Hour + INTERVAL ${HOURLY_TTL_DAYS} DAY
+TTL Hour + INTERVAL ${model.settings.retention.rollupDays} DAY
 SETTINGS non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW}`;
 
 // DEFINER = default: the view writes into the hourly table with the admin's rights, so the
@@ -132,10 +128,10 @@ export const EXAMPLE_QUERIES = {
 
 // The catalog (attributes, patterns, volume) is fed by views FROM otel_logs and copies its retention and dedup window.
 const catalog = (model: Model): string[] =>
-  catalogStatements(model, { ddl: logsTable(), ttlDays: LOGS_TTL_DAYS, rollupTtlDays: HOURLY_TTL_DAYS });
+  catalogStatements(model, { ddl: logsTable(model), ttlDays: model.settings.retention.logsDays, rollupTtlDays: model.settings.retention.rollupDays });
 
 export function ddlStatements(model: Model): string[] {
-  return [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, logsTable(), hourlyTable(), hourlyView(), ingestTable(), ingestView(), ...catalog(model)];
+  return [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, logsTable(model), hourlyTable(model), hourlyView(), ingestTable(), ingestView(), ...catalog(model)];
 }
 
 /** The whole schema as one SQL script (sql/init.sql), with the example queries as comments. */

@@ -10,6 +10,7 @@ import type { Model } from "../model/model.ts";
 import { PASSWORD_ENV, READER_PASSWORD, READER_USER, SECRET_KEYS } from "../model/names.ts";
 import {
   configChecksum,
+  containerResources,
   containerPorts,
   containerSecurity,
   httpProbe,
@@ -86,10 +87,7 @@ export function clickhouseStatefulSet(model: Model): StatefulSet {
                 timeoutSeconds: 2,
                 failureThreshold: 3,
               },
-              resources: {
-                requests: { cpu: "500m", memory: "1Gi" },
-                limits: { cpu: "2", memory: "2Gi" },
-              },
+              resources: containerResources(model.settings.resources.clickhouse),
               securityContext: containerSecurity(),
               volumeMounts: [
                 { name: "data", mountPath: CLICKHOUSE_DATA_DIR },

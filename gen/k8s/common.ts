@@ -1,11 +1,12 @@
 // Building blocks shared by the component manifests: labels, security contexts,
 // probes and Services. Values that production manifests always want live here once.
 import { createHash } from "node:crypto";
-import type { ConfigMap, Container, EnvVar, Probe, SecurityContext, PodSecurityContext } from "kubernetes-types/core/v1.js";
+import type { ConfigMap, Container, EnvVar, Probe, ResourceRequirements, SecurityContext, PodSecurityContext } from "kubernetes-types/core/v1.js";
 import type { Service, ServicePort } from "kubernetes-types/core/v1.js";
 import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
 import { imageRef } from "../model/images.ts";
 import type { Model } from "../model/model.ts";
+import type { Resources } from "../model/settings.ts";
 import { CREDENTIALS_SECRET, NAMESPACE } from "../model/names.ts";
 import { SERVICE_PORTS, type PortName, type ServiceName } from "../model/ports.ts";
 
@@ -107,3 +108,9 @@ export function configChecksum(...configMaps: ConfigMap[]): Record<string, strin
   for (const cm of configMaps) hash.update(JSON.stringify([cm.metadata?.name, cm.data]));
   return { "otel-demo/config-sha256": hash.digest("hex") };
 }
+
+/** A container's CPU and memory (gen/settings.json) as Kubernetes writes them. */
+export const containerResources = (r: Resources): ResourceRequirements => ({
+  requests: { cpu: r.requests.cpu, memory: r.requests.memory },
+  limits: { cpu: r.limits.cpu, memory: r.limits.memory },
+});

@@ -10,6 +10,7 @@ import type { Model } from "../model/model.ts";
 import { SECRET_KEYS } from "../model/names.ts";
 import {
   configChecksum,
+  containerResources,
   containerPorts,
   containerSecurity,
   httpProbe,
@@ -69,10 +70,7 @@ export function fluentbitDaemonSet(model: Model, config: ConfigMap): DaemonSet {
               // need ~0.08 CPU; the limit leaves room to drain a backlog several times faster
               // than it grows. Memory peaks with a backlog (chunks up in memory, see
               // storage.max_chunks_up in gen/fluentbit/config.ts).
-              resources: {
-                requests: { cpu: "100m", memory: "64Mi" },
-                limits: { cpu: "500m", memory: "256Mi" },
-              },
+              resources: containerResources(model.settings.resources.fluentbit),
               securityContext: containerSecurity({ runAsRoot: true }),
               volumeMounts: [
                 { name: "varlog", mountPath: "/var/log", readOnly: true },

@@ -13,6 +13,7 @@ import { CONTAINERS, HYPERDX_PROXY } from "../model/containers.ts";
 import type { Model } from "../model/model.ts";
 import {
   configChecksum,
+  containerResources,
   containerSecurity,
   httpProbe,
   image,
@@ -73,10 +74,7 @@ export function hyperdxDeployment(model: Model): Deployment {
               // Alive: it accepts connections. Ready: the page is served through it.
               livenessProbe: { tcpSocket: { port: "ui" }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3, initialDelaySeconds: 2 },
               readinessProbe: httpProbe("/health", "ui", 5, { initialDelaySeconds: 1 }),
-              resources: {
-                requests: { cpu: "10m", memory: "16Mi" },
-                limits: { cpu: "200m", memory: "64Mi" },
-              },
+              resources: containerResources(model.settings.resources.hyperdxProxy),
               securityContext: containerSecurity(),
               volumeMounts: [{ name: "defaults", mountPath: HYPERDX_CONFIG_DIR, readOnly: true }],
             },
@@ -91,10 +89,7 @@ export function hyperdxDeployment(model: Model): Deployment {
               // /health is the server's own endpoint: it does not depend on the ConfigMap.
               livenessProbe: httpProbe("/health", "static", 10, { initialDelaySeconds: 2 }),
               readinessProbe: httpProbe("/health", "static", 5, { initialDelaySeconds: 1 }),
-              resources: {
-                requests: { cpu: "10m", memory: "32Mi" },
-                limits: { cpu: "200m", memory: "128Mi" },
-              },
+              resources: containerResources(model.settings.resources.hyperdx),
               securityContext: containerSecurity(),
               // The whole folder, not subPath mounts: those would not see ConfigMap updates.
               volumeMounts: [{ name: "defaults", mountPath: HYPERDX_CONFIG_DIR, readOnly: true }],

@@ -2,7 +2,7 @@
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import { CONTAINERS } from "../model/containers.ts";
 import type { Model } from "../model/model.ts";
-import { containerPorts, containerSecurity, httpProbe, image, labels, meta, podSecurity, selectorLabels } from "./common.ts";
+import { containerPorts, containerResources, containerSecurity, httpProbe, image, labels, meta, podSecurity, selectorLabels } from "./common.ts";
 
 /** Appendix B's defaults, passed as env so `kubectl edit` can change them. */
 export const LOGGEN_ENV = {
@@ -37,10 +37,7 @@ export function loggenDeployment(model: Model): Deployment {
               ports: containerPorts(model, "loggen"),
               livenessProbe: httpProbe("/health", "health", 10, { initialDelaySeconds: 5 }),
               readinessProbe: httpProbe("/ready", "health", 5, { initialDelaySeconds: 2 }),
-              resources: {
-                requests: { cpu: "10m", memory: "32Mi" },
-                limits: { cpu: "100m", memory: "64Mi" },
-              },
+              resources: containerResources(model.settings.resources.loggen),
               securityContext: containerSecurity(),
             },
           ],

@@ -1,7 +1,9 @@
-// The whole model the generators read: ports.json plus the image definitions.
+// The whole model the generators read: ports.json, the images, the versions Nix ships and
+// the deployment settings (retention, resources).
 import { resolve } from "node:path";
 import { loadImages, type Images } from "./images.ts";
 import { loadPorts, type Ports } from "./ports.ts";
+import { loadSettings, type Settings } from "./settings.ts";
 import { loadVersions, type Versions } from "./versions.ts";
 
 export interface Model {
@@ -9,8 +11,14 @@ export interface Model {
   readonly images: Images;
   /** What Nix ships; the generator emits only keys these versions read. */
   readonly versions: Versions;
+  readonly settings: Settings;
 }
 
-export function loadModel(root: string, portsFile = resolve(root, "ports.json")): Model {
-  return { ports: loadPorts(portsFile), images: loadImages(resolve(root, "gen/images.json")), versions: loadVersions(resolve(root, "gen/versions.json")) };
+export function loadModel(root: string, portsFile = resolve(root, "ports.json"), settingsFile = resolve(root, "gen/settings.json")): Model {
+  return {
+    ports: loadPorts(portsFile),
+    images: loadImages(resolve(root, "gen/images.json")),
+    versions: loadVersions(resolve(root, "gen/versions.json")),
+    settings: loadSettings(settingsFile),
+  };
 }

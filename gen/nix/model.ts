@@ -26,6 +26,8 @@ export function nixModel(model: Model): object {
     ),
     // Paths inside the containers that checks rewrite to the build directory.
     paths: { fluentbitState: FLUENTBIT_STATE_DIR, clickhouseData: CLICKHOUSE_DATA_DIR },
+    // Retention and resources: the NixOS module's option defaults.
+    settings: model.settings,
     versions: model.versions,
   };
 }

@@ -26,7 +26,7 @@ import {
   volumeQuery,
   type ReportFilters,
 } from "../clickhouse/catalog.ts";
-import { DEDUPLICATION_WINDOW, ddlStatements, HOURLY_TTL_DAYS, LOGS, LOGS_TTL_DAYS } from "../clickhouse/ddl.ts";
+import { DEDUPLICATION_WINDOW, ddlStatements, LOGS } from "../clickhouse/ddl.ts";
 import { insertQuery } from "../fluentbit/config.ts";
 import { loadModel } from "../model/model.ts";
 import { DATABASE } from "../model/names.ts";
@@ -94,9 +94,9 @@ describe("the catalog on chDB", () => {
 
   it("keeps the catalog as long as otel_logs keeps rows, and the volume as long as the hourly rollup", () => {
     const ttl = (t: string): string => q(`SELECT engine_full FROM system.tables WHERE database = '${DATABASE}' AND name = '${t.split(".")[1]}'`);
-    assert.match(ttl(ATTRIBUTES), new RegExp(`toIntervalDay\\(${LOGS_TTL_DAYS}\\)`));
-    assert.match(ttl(PATTERNS), new RegExp(`toIntervalDay\\(${LOGS_TTL_DAYS}\\)`));
-    assert.match(ttl(VOLUME), new RegExp(`toIntervalDay\\(${HOURLY_TTL_DAYS}\\)`));
+    assert.match(ttl(ATTRIBUTES), new RegExp(`toIntervalDay\\(${model.settings.retention.logsDays}\\)`));
+    assert.match(ttl(PATTERNS), new RegExp(`toIntervalDay\\(${model.settings.retention.logsDays}\\)`));
+    assert.match(ttl(VOLUME), new RegExp(`toIntervalDay\\(${model.settings.retention.rollupDays}\\)`));
   });
 
   it("masks numbers, hex ids, UUIDs, IPs and quoted strings, and leaves words with digits alone", () => {
@@ -256,7 +256,7 @@ describe("the catalog when a block reaches otel_logs twice", () => {
   const statements = (window: number): string[] => {
     const without = logsDdl.replace(/,?\s*non_replicated_deduplication_window\s*=\s*\d+/, "");
     const ddl = window === 0 ? without : without.replace(/\nSETTINGS /, `\nSETTINGS non_replicated_deduplication_window = ${window}, `);
-    return [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, ddl, ...catalogStatements(model, { ddl, ttlDays: LOGS_TTL_DAYS, rollupTtlDays: HOURLY_TTL_DAYS })];
+    return [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, ddl, ...catalogStatements(model, { ddl, ttlDays: model.settings.retention.logsDays, rollupTtlDays: model.settings.retention.rollupDays })];
   };
   // Observed on chDB 26.7: the first insert into a just-created table is not remembered for
   // deduplication (the second is). So one other block goes first, through every view.
