@@ -17,12 +17,22 @@ async function run(config: Config): Promise<void> {
   // (back-pressure) instead of filling memory.
   const stdout = pino.destination({ dest: 1, sync: true });
   const log = pino({}, stdout);
-  stdout.on("error", (err: NodeJS.ErrnoException) => {
+  const onWriteError = (err: NodeJS.ErrnoException): void => {
     // pino itself would silently drop all further lines after EPIPE and keep running.
     if (err.code === "EPIPE") process.exit(0);
     process.stderr.write(`loggen: cannot write to stdout: ${err.message}\n`);
     process.exit(1);
-  });
+  };
+  stdout.on("error", onWriteError);
+  // A synchronous write can also throw EPIPE at the caller (the reader went away in the
+  // middle of a burst of ticks): the same rule, so `loggen | head` always exits 0.
+  const write = (line: () => void): void => {
+    try {
+      line();
+    } catch (err) {
+      onWriteError(err as NodeJS.ErrnoException);
+    }
+  };
 
   let health: HealthServer | undefined;
   let stopping = false;
@@ -30,9 +40,9 @@ async function run(config: Config): Promise<void> {
   const ticker = new Ticker({
     intervalNs: effectiveIntervalNs(config),
     maxTicks: config.maxLines,
-    onTick: (count) => log.info(nextTick(count), "tick"),
+    onTick: (count) => write(() => log.info(nextTick(count), "tick")),
     onLimit: () => void stop("max-lines"),
-    onSkip: (skipped) => log.warn({ skipped_ticks: skipped }, "loggen behind schedule"),
+    onSkip: (skipped) => write(() => log.warn({ skipped_ticks: skipped }, "loggen behind schedule")),
   });
 
   async function stop(reason: StopReason): Promise<void> {
@@ -40,7 +50,7 @@ async function run(config: Config): Promise<void> {
     stopping = true;
     health?.setReady(false);
     ticker.stop();
-    log.info({ reason, total_count: ticker.count }, "loggen stopped");
+    write(() => log.info({ reason, total_count: ticker.count }, "loggen stopped"));
     if (config.shutdownDelayNs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayNs / 1e6));
     await health?.close();
     process.exit(0);
