@@ -117,7 +117,7 @@ interface Recorded {
   ms?: number;
 }
 
-describe("HyperDX in headless Chromium, served like the image serves it", { skip, timeout: 600_000 }, () => {
+describe("HyperDX in headless Chromium, served like the image serves it", { timeout: 600_000 }, () => {
   const children: ChildProcess[] = [];
   const work = mkdtempSync(join(tmpdir(), "hyperdx-ui-"));
   let staticServer: { close(): void } | undefined;
@@ -136,6 +136,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
   const origin = (): string => `http://localhost:${uiPort}`;
 
   before(async () => {
+    if (skip !== false) return;
     mkdirSync(outDir, { recursive: true });
     const model = loadModel(ROOT);
     // ClickHouse with the generated schema; loggen's lines as FluentBit sends them.
@@ -213,6 +214,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
   });
 
   afterEach(async () => {
+    if (skip !== false) return;
     if (failedResponses.length > 0) console.log(`failed responses:\n${failedResponses.splice(0).join("\n")}`);
     if (consoleErrors.length > 0) console.log(`console errors:\n${consoleErrors.splice(0).slice(0, 10).join("\n")}`);
     console.log(`page at ${page?.url()}`);
@@ -220,7 +222,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
   });
 
   after(async () => {
-    writeFileSync(join(outDir, "requests.txt"), requests.map((r) => `${r.method} ${r.url}`).join("\n") + "\n");
+    if (skip === false) writeFileSync(join(outDir, "requests.txt"), requests.map((r) => `${r.method} ${r.url}`).join("\n") + "\n");
     await context?.close();
     staticServer?.close();
     for (const c of children) c.kill("SIGTERM");
@@ -233,7 +235,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
   };
   const rows = (p: Page = page) => p.locator('[data-testid^="table-row-"]');
 
-  it("lands on the Logs search with rows, the connection being the page's own origin", async () => {
+  it("lands on the Logs search with rows, the connection being the page's own origin", { skip }, async () => {
     await page.goto(`${origin()}/`);
     await page.waitForURL(/\/clickstack\/search/, { timeout: 60_000 });
     await sourceIs(page, "Logs");
@@ -243,7 +245,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
     await shot("01-landing");
   });
 
-  it("searches random_string:gamma and opens a row", async () => {
+  it("searches random_string:gamma and opens a row", { skip }, async () => {
     await page.getByTestId("search-input").fill("random_string:gamma");
     await page.keyboard.press("Escape");
     await page.getByTestId("search-submit-button").click();
@@ -258,7 +260,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
     await page.keyboard.press("Escape");
   });
 
-  it("opens Search from the sidebar on the Logs source", async () => {
+  it("opens Search from the sidebar on the Logs source", { skip }, async () => {
     await page.goto(`${origin()}/clickstack/chart`);
     await page.getByRole("link", { name: "Search", exact: true }).first().click();
     await page.waitForURL(/\/clickstack\/search/, { timeout: 30_000 });
@@ -267,7 +269,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
     await shot("03-sidebar-search");
   });
 
-  it("shows patterns of loggen's messages in the Patterns tab (pyodide, offline)", async () => {
+  it("shows patterns of loggen's messages in the Patterns tab (pyodide, offline)", { skip }, async () => {
     await page.getByText("Event Patterns", { exact: true }).first().click();
     await page.getByText(/tick/).first().waitFor({ timeout: 180_000 });
     await sleep(1000);
@@ -276,7 +278,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
     await shot("04-patterns");
   });
 
-  it("reloads a dashboard URL to the dashboard, not a 404", async () => {
+  it("reloads a dashboard URL to the dashboard, not a 404", { skip }, async () => {
     await page.goto(`${origin()}/clickstack/dashboards/list`);
     await page.getByTestId("new-dashboard-button").click();
     await page.getByTestId("create-dashboard-button").click();
@@ -292,7 +294,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
     await shot("05-dashboard-reloaded");
   });
 
-  it("shows the ClickHouse dashboard from system.query_log", async () => {
+  it("shows the ClickHouse dashboard from system.query_log", { skip }, async () => {
     if (!standin) await ch("SYSTEM FLUSH LOGS");
     // This session's own SELECTs become query_log rows (chDB keeps no query log of its own).
     const selects = requests.filter((r) => r.url.includes(`${CLICKHOUSE_PATH}`) && r.body !== null && /\bSELECT\b/i.test(r.body));
@@ -324,7 +326,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
     await shot("06-clickhouse-dashboard");
   });
 
-  it("works on http://127.0.0.1:<port> too (no CORS, no origin baked in)", async () => {
+  it("works on http://127.0.0.1:<port> too (no CORS, no origin baked in)", { skip }, async () => {
     const p = await context.newPage();
     await p.goto(`http://127.0.0.1:${uiPort}/`);
     await p.waitForURL(/\/clickstack\/search/, { timeout: 60_000 });
@@ -334,7 +336,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { skip
     await p.close();
   });
 
-  it("made no request to any host but the UI's own origin", () => {
+  it("made no request to any host but the UI's own origin", { skip }, () => {
     const allowed = new Set([`localhost:${uiPort}`, `127.0.0.1:${uiPort}`]);
     const hosts = new Map<string, number>();
     for (const r of requests) {
