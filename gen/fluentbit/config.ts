@@ -10,6 +10,8 @@
 import { stringify } from "yaml";
 import { INGEST } from "../clickhouse/ingest.ts";
 import { CONTAINERS, FLUENTBIT_STATE_DIR } from "../model/containers.ts";
+import { clickhouseHost } from "../k8s/clickhouse.ts";
+import { loggenDeployment } from "../k8s/loggen.ts";
 import type { Model } from "../model/model.ts";
 import { INGEST_USER, NAMESPACE, PASSWORD_ENV } from "../model/names.ts";
 
@@ -20,14 +22,16 @@ export const CONFIG_FILE = `${CONFIG_DIR}/fluent-bit.yaml`;
 export const STATE_DIR = FLUENTBIT_STATE_DIR;
 /** The kubelet's log files: /var/log/pods/<namespace>_<pod>_<uid>/<container>/<restarts>.log. */
 export const PODS_LOG_DIR = "/var/log/pods";
-/** The loggen Deployment's pods (loggen-<hash>-<id>) in the demo namespace. */
-export const LOG_GLOB = `${PODS_LOG_DIR}/${NAMESPACE}_loggen-*/loggen/*.log`;
+/** The loggen Deployment's pods (<deployment>-<hash>-<id>) and container, from the Deployment object. */
+export function logGlob(model: Model): string {
+  const deployment = loggenDeployment(model);
+  const container = deployment.spec?.template.spec?.containers[0]?.name;
+  return `${PODS_LOG_DIR}/${deployment.metadata?.namespace}_${deployment.metadata?.name}-*/${container}/*.log`;
+}
 /** Env var (from the Secret) holding the ingest user's password; FluentBit expands ${...}. */
 export const INGEST_PASSWORD_ENV = PASSWORD_ENV.ingest;
 /** Env var (downward API: spec.nodeName) naming the node, for k8s.node.name. */
 export const NODE_NAME_ENV = "NODE_NAME";
-/** Cluster DNS name of the ClickHouse Service. */
-export const CLICKHOUSE_HOST = `clickhouse.${NAMESPACE}.svc.cluster.local`;
 
 /**
  * Settings of every INSERT FluentBit sends (also used by the tests).
@@ -177,11 +181,11 @@ export function fluentBitConfig(model: Model): string {
   return render({
     service: service({ httpPort: model.ports.services.fluentbit.http, stateDir: STATE_DIR, logLevel: "info" }),
     pipeline: {
-      inputs: [tailInput(match, LOG_GLOB, STATE_DIR)],
+      inputs: [tailInput(match, logGlob(model), STATE_DIR)],
       filters: [nodeFilter(match, `\${${NODE_NAME_ENV}}`)],
       outputs: [
         httpOutput(match, {
-          host: CLICKHOUSE_HOST,
+          host: clickhouseHost(model),
           port: model.ports.services.clickhouse.http,
           user: INGEST_USER,
           passwordEnv: INGEST_PASSWORD_ENV,

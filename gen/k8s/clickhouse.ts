@@ -20,6 +20,8 @@ import {
   podSecurity,
   secretEnv,
   selectorLabels,
+  nameOf,
+  serviceHost,
   services,
 } from "./common.ts";
 
@@ -45,12 +47,13 @@ export function clickhouseConfigMaps(model: Model): ConfigMap[] {
 }
 
 export function clickhouseStatefulSet(model: Model): StatefulSet {
+  const [config, init] = clickhouseConfigMaps(model) as [ConfigMap, ConfigMap];
   return {
     apiVersion: "apps/v1",
     kind: "StatefulSet",
     metadata: meta("clickhouse"),
     spec: {
-      serviceName: "clickhouse",
+      serviceName: nameOf(clickhouseServices(model)[0] as Service),
       replicas: 1,
       selector: { matchLabels: selectorLabels("clickhouse") },
       template: {
@@ -101,8 +104,8 @@ export function clickhouseStatefulSet(model: Model): StatefulSet {
               name: "config",
               projected: {
                 sources: [
-                  { configMap: { name: "clickhouse-config" } },
-                  { configMap: { name: "clickhouse-init", items: [{ key: "init.xml", path: "config.d/init.xml" }] } },
+                  { configMap: { name: nameOf(config) } },
+                  { configMap: { name: nameOf(init), items: [{ key: "init.xml", path: "config.d/init.xml" }] } },
                 ],
               },
             },
@@ -121,3 +124,6 @@ export function clickhouseStatefulSet(model: Model): StatefulSet {
 }
 
 export const clickhouseServices = (model: Model): Service[] => services(model, "clickhouse");
+
+/** Where the other pods reach ClickHouse: the in-cluster Service's DNS name. */
+export const clickhouseHost = (model: Model): string => serviceHost(clickhouseServices(model)[0] as Service);

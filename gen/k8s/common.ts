@@ -114,3 +114,17 @@ export const containerResources = (r: Resources): ResourceRequirements => ({
   requests: { cpu: r.requests.cpu, memory: r.requests.memory },
   limits: { cpu: r.limits.cpu, memory: r.limits.memory },
 });
+
+/** A Service's cluster DNS name, from the Service object itself. */
+export function serviceHost(service: Service): string {
+  const { name, namespace } = service.metadata ?? {};
+  if (name === undefined || namespace === undefined) throw new Error("generator bug: a Service without name or namespace");
+  return `${name}.${namespace}.svc.cluster.local`;
+}
+
+/** An object's name, for references to it (a volume's ConfigMap, a StatefulSet's Service). */
+export function nameOf(o: { readonly kind?: string; readonly metadata?: ObjectMeta }): string {
+  const name = o.metadata?.name;
+  if (name === undefined) throw new Error(`generator bug: a ${o.kind ?? "object"} without a name`);
+  return name;
+}

@@ -7,11 +7,12 @@
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { ConfigMap, Service } from "kubernetes-types/core/v1.js";
 import { hyperdxLandingHtml, hyperdxRuntimeEnvJs } from "../hyperdx/defaults.ts";
-import { CLICKHOUSE_HOST } from "../fluentbit/config.ts";
+import { clickhouseHost } from "./clickhouse.ts";
 import { haproxyConfig } from "../hyperdx/proxy.ts";
 import { CONTAINERS, HYPERDX_PROXY } from "../model/containers.ts";
 import type { Model } from "../model/model.ts";
 import {
+  nameOf,
   configChecksum,
   containerResources,
   containerSecurity,
@@ -36,7 +37,7 @@ export function hyperdxProxyConfig(model: Model): string {
   return haproxyConfig({
     listen: { host: "0.0.0.0", port: p.hyperdx.ui },
     staticServer: { host: "127.0.0.1", port: p.hyperdx.static },
-    clickhouse: { host: CLICKHOUSE_HOST, port: p.clickhouse.http },
+    clickhouse: { host: clickhouseHost(model), port: p.clickhouse.http },
     resolveAtRuntime: true,
   });
 }
@@ -95,7 +96,7 @@ export function hyperdxDeployment(model: Model): Deployment {
               volumeMounts: [{ name: "defaults", mountPath: HYPERDX_CONFIG_DIR, readOnly: true }],
             },
           ],
-          volumes: [{ name: "defaults", configMap: { name: "hyperdx-defaults" } }],
+          volumes: [{ name: "defaults", configMap: { name: nameOf(hyperdxConfigMap(model)) } }],
         },
       },
     },

@@ -10,13 +10,12 @@ import { Session } from "chdb";
 import { parse } from "yaml";
 import { ddlStatements } from "../clickhouse/ddl.ts";
 import {
-  CLICKHOUSE_HOST,
   fluentBitConfig,
   fluentBitLocalConfig,
   INGEST_PASSWORD_ENV,
   insertQuery,
   insertUri,
-  LOG_GLOB,
+  logGlob,
   NODE_NAME_ENV,
   STATE_DIR,
   type LocalOptions,
@@ -74,8 +73,8 @@ test("service: health and metrics on the port from ports.json, buffered on the h
 test("tail follows exactly the loggen pods' log files, with offsets and chunks on disk", () => {
   const tail = only(cluster.pipeline.inputs, "tail");
   assert.equal(cluster.pipeline.inputs.length, 1);
-  assert.equal(tail["path"], LOG_GLOB);
-  const glob = new RegExp(`^${LOG_GLOB.replace(/[.]/g, "\\.").replaceAll("*", "[^/]*")}$`);
+  assert.equal(tail["path"], logGlob(model));
+  const glob = new RegExp(`^${logGlob(model).replace(/[.]/g, "\\.").replaceAll("*", "[^/]*")}$`);
   const uid = "0b9ad0a4-1f7e-4d7c-9d3e-3f1f1f0c2a11";
   assert.ok(glob.test(`/var/log/pods/${NAMESPACE}_loggen-6d5f7c9b8-x2x7k_${uid}/loggen/0.log`));
   assert.ok(!glob.test(`/var/log/pods/${NAMESPACE}_clickhouse-0_${uid}/clickhouse/0.log`));
@@ -102,8 +101,7 @@ test("http output: INSERT into the ingest table on the ClickHouse Service, no-lo
   const http = only(cluster.pipeline.outputs, "http");
   assert.equal(cluster.pipeline.outputs.length, 1);
   assert.ok(matches(http["match"], tailTag(only(cluster.pipeline.inputs, "tail")["tag"], "/var/log/pods/x_y_z/loggen/0.log")));
-  assert.equal(http["host"], CLICKHOUSE_HOST);
-  assert.equal(CLICKHOUSE_HOST, `clickhouse.${NAMESPACE}.svc.cluster.local`);
+  assert.equal(http["host"], `clickhouse.${NAMESPACE}.svc.cluster.local`);
   assert.equal(http["port"], model.ports.services.clickhouse.http);
   const uri = new URL(String(http["uri"]), "http://x");
   assert.equal(uri.pathname, "/");
