@@ -85,6 +85,25 @@ const killAndWait = async (child: ChildProcess, signal: NodeJS.Signals): Promise
   await exited;
 };
 
+/** A process that answers /ping at `base`, and can be SIGKILLed and started again the same way. */
+async function restartable(base: URL, spawnOnce: () => ChildProcess): Promise<Pick<ClickHouse, "crash" | "stop">> {
+  let log = "";
+  const start = async (): Promise<ChildProcess> => {
+    const c = spawnOnce();
+    c.stderr?.on("data", (d: Buffer) => void (log = (log + d.toString()).slice(-4000)));
+    await waitForPing(base, c, () => log);
+    return c;
+  };
+  let child = await start();
+  return {
+    crash: async () => {
+      await killAndWait(child, "SIGKILL");
+      child = await start();
+    },
+    stop: () => killAndWait(child, "SIGTERM"),
+  };
+}
+
 /** A running ClickHouse with the generated schema. */
 export async function startClickHouse(dir: string): Promise<ClickHouse> {
   const kind = clickhouseKind();
@@ -99,9 +118,7 @@ export async function startClickHouse(dir: string): Promise<ClickHouse> {
     return { description: `ClickHouse at ${url.host}`, host: url.hostname, port: Number(url.port || 8123), query, ingestUser: user, ingestPassword: password, crash: refuse, stop: async () => {} };
   }
   const port = await freePort();
-  let child: ChildProcess;
-  let log = "";
-  const keep = (d: Buffer): void => void (log = (log + d.toString()).slice(-4000));
+  const base = new URL(`http://127.0.0.1:${port}`);
   if (kind === "server") {
     const bin = findBinary(process.env["CLICKHOUSE"] ?? "clickhouse") as string;
     // The generated server config with loopback, free ports and a temp data folder.
@@ -118,18 +135,13 @@ export async function startClickHouse(dir: string): Promise<ClickHouse> {
     writeFileSync(join(etc, "config.d", "init.xml"), local(startupScriptsXml(model)));
     const admin = `admin-${process.pid}-${Date.now()}`;
     const ingest = `ingest-${process.pid}-${Date.now()}`;
-    const start = (): ChildProcess => {
-      const c = spawn(bin, ["server", `--config-file=${join(etc, "config.xml")}`], {
+    const server = await restartable(base, () =>
+      spawn(bin, ["server", `--config-file=${join(etc, "config.xml")}`], {
         cwd: dir,
         env: { ...process.env, [PASSWORD_ENV.default]: admin, [PASSWORD_ENV.ingest]: ingest },
         stdio: ["ignore", "ignore", "pipe"],
-      });
-      c.stderr?.on("data", keep);
-      return c;
-    };
-    const base = new URL(`http://127.0.0.1:${port}`);
-    child = start();
-    await waitForPing(base, child, () => log);
+      }),
+    );
     return {
       description: `clickhouse server (${bin}) with the generated config`,
       host: "127.0.0.1",
@@ -137,29 +149,19 @@ export async function startClickHouse(dir: string): Promise<ClickHouse> {
       ingestUser: INGEST_USER,
       ingestPassword: ingest,
       query: httpClient(base, "default", admin),
-      crash: async () => {
-        await killAndWait(child, "SIGKILL");
-        child = start();
-        await waitForPing(base, child, () => log);
-      },
-      stop: () => killAndWait(child, "SIGTERM"),
+      ...server,
     };
   }
   const standin = process.env["CLICKHOUSE_HTTP_STANDIN"] ?? DEFAULT_STANDIN;
   const data = join(dir, "chdb-data");
-  const start = (): ChildProcess => {
-    // The stand-in resolves `chdb` from NODE_PATH: this repository's node_modules. It binds no
-    // query parameters, which HyperDX sends: checks/standin-query-params.mjs does.
-    const c = spawn(process.execPath, ["--import", resolve(ROOT, "checks/standin-query-params.mjs"), standin, String(port), data], {
+  // The stand-in resolves `chdb` from NODE_PATH: this repository's node_modules. It binds no
+  // query parameters, which HyperDX sends: checks/standin-query-params.mjs does.
+  const standinProcess = await restartable(base, () =>
+    spawn(process.execPath, ["--import", resolve(ROOT, "checks/standin-query-params.mjs"), standin, String(port), data], {
       env: { ...process.env, NODE_PATH: resolve(ROOT, "node_modules") },
       stdio: ["ignore", "ignore", "pipe"],
-    });
-    c.stderr?.on("data", keep);
-    return c;
-  };
-  const base = new URL(`http://127.0.0.1:${port}`);
-  child = start();
-  await waitForPing(base, child, () => log);
+    }),
+  );
   const query = httpClient(base, "default", "");
   for (const statement of ddlStatements(loadModel(ROOT))) await query(statement);
   const version = (await query("SELECT version()")).trim();
@@ -170,12 +172,7 @@ export async function startClickHouse(dir: string): Promise<ClickHouse> {
     ingestUser: INGEST_USER,
     ingestPassword: "",
     query,
-    crash: async () => {
-      await killAndWait(child, "SIGKILL");
-      child = start();
-      await waitForPing(base, child, () => log);
-    },
-    stop: () => killAndWait(child, "SIGTERM"),
+    ...standinProcess,
   };
 }
 

@@ -25,15 +25,7 @@ buildNpmPackage {
 
   nativeBuildInputs = [ makeBinaryWrapper ];
 
-  installPhase = ''
-    runHook preInstall
-    npm prune --omit=dev --offline --no-save
-    mkdir -p $out/lib/loggen $out/bin
-    cp -r package.json dist node_modules $out/lib/loggen/
-    makeWrapper ${nodejs-slim}/bin/node $out/bin/loggen \
-      --add-flags $out/lib/loggen/${entry}
-    runHook postInstall
-  '';
+  installPhase = import ./node-program-install.nix { inherit nodejs-slim; } "loggen" entry;
 
   meta = {
     description = "Demo log generator (pino JSON lines on stdout)";

@@ -51,15 +51,7 @@ buildNpmPackage {
 
   nativeBuildInputs = [ makeBinaryWrapper ];
 
-  installPhase = ''
-    runHook preInstall
-    npm prune --omit=dev --offline --no-save
-    mkdir -p $out/lib/report $out/bin
-    cp -r package.json dist node_modules $out/lib/report/
-    makeWrapper ${nodejs-slim}/bin/node $out/bin/report \
-      --add-flags $out/lib/report/${entry}
-    runHook postInstall
-  '';
+  installPhase = import ./node-program-install.nix { inherit nodejs-slim; } "report" entry;
 
   meta = {
     description = "Know your data: attribute catalog, log patterns, volume and storage of the logs in ClickHouse";
