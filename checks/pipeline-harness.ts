@@ -190,6 +190,25 @@ export function podLogFile(root: string, p: PodLog, restarts = 0): string {
   return join(dir, `${restarts}.log`);
 }
 
+/** The folder of pod metadata files the local config's kubernetes filter reads (see podMetadata). */
+export const podMetadataDir = (root: string): string => join(root, "pod-metadata");
+
+/**
+ * Writes what the Kubernetes API would answer for the pod (its labels, its container), where
+ * the kubernetes filter looks before asking a server: <namespace>_<pod>.meta.
+ */
+export function podMetadata(root: string, p: PodLog, labels: Record<string, string>): void {
+  mkdirSync(podMetadataDir(root), { recursive: true });
+  const pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: p.pod, namespace: p.namespace, uid: p.uid, labels },
+    spec: { nodeName: "node", containers: [{ name: p.container, image: `example/${p.container}:1` }] },
+    status: { containerStatuses: [{ name: p.container, image: `example/${p.container}:1`, imageID: "sha256:0", containerID: "containerd://0" }] },
+  };
+  writeFileSync(join(podMetadataDir(root), `${p.namespace}_${p.pod}.meta`), JSON.stringify(pod));
+}
+
 /** A CRI time (RFC 3339, 9 decimals, UTC) from epoch nanoseconds. */
 export function criTime(ns: bigint): string {
   const ms = Number(ns / 1_000_000n);

@@ -22,18 +22,41 @@ export const INGEST = `${DATABASE}.${INGEST_TABLE}`;
 export const INGEST_MV = `${DATABASE}.${INGEST_VIEW}`;
 const LOGS = `${DATABASE}.${LOGS_TABLE}`;
 
-/** The keys FluentBit sends for each line (JSONEachRow), and what they hold. */
+/**
+ * The keys FluentBit sends for each record (JSONEachRow), and what they hold. Three inputs
+ * write here (gen/fluentbit/config.ts): tail (container log files), http (JSON bodies) and
+ * opentelemetry (OTLP/HTTP); a key an input does not send is the column's default.
+ */
 export const INGEST_COLUMNS = {
-  /** The container runtime's time, RFC 3339 with up to 9 decimals (CRI and docker). */
+  /** The record's time, RFC 3339 with up to 9 decimals: the container runtime's, or FluentBit's Lua stage's. */
   time: "String",
-  /** stdout or stderr. */
+  /** tail: stdout or stderr. */
   stream: "LowCardinality(String)",
-  /** The line as the application wrote it (a split line already rejoined). */
+  /**
+   * tail: the line as the application wrote it (a split line already rejoined); http: the
+   * posted JSON object; opentelemetry: the log record's body. Objects, arrays, numbers and
+   * booleans arrive as their JSON text (INSERT_SETTINGS in gen/fluentbit/config.ts).
+   */
   log: "String",
-  /** The log file (tail path_key): /var/log/pods/<namespace>_<pod>_<uid>/<container>/<n>.log. */
+  /** tail (path_key): /var/log/pods/<namespace>_<pod>_<uid>/<container>/<n>.log. */
   file: "LowCardinality(String)",
-  /** The node, from the downward API (spec.nodeName). */
+  /** tail: the node, from the downward API (spec.nodeName). */
   node: "LowCardinality(String)",
+  /** tail: FluentBit's kubernetes filter's map (pod labels among it), as JSON text; one value per pod. */
+  kubernetes: "LowCardinality(String)",
+  /** Which input: '' (tail), 'http' or 'otlp' (set by the Lua stage of those inputs). */
+  input: "LowCardinality(String)",
+  /** http: the request's path, FluentBit's tag (e.g. "checkout" for POST /checkout). */
+  tag: "LowCardinality(String)",
+  /** opentelemetry: the record's trace and span ids in hex (FluentBit holds them as bytes). */
+  trace_id: "String",
+  span_id: "String",
+  /**
+   * opentelemetry: FluentBit's JSON rendering of the OTLP group (resource and scope) and of
+   * the record's metadata (severity, attributes, flags, event name), exactly as received
+   * (src/flb_pack.c, flb_pack_msgpack_to_json_format, in fluent-bit v5.0.7).
+   */
+  __internal__: "String",
 } as const;
 
 /** Attributes per map beyond which keys are only counted (otel.dropped_attributes_count). */
@@ -66,6 +89,7 @@ export const LEVEL_ALIASES: Readonly<Record<string, number>> = {
   crit: 60,
   panic: 60,
   emergency: 60,
+  emerg: 60,
 };
 
 /** ClickHouse string literal. */
@@ -118,11 +142,37 @@ const cappedMap = (keys: string, values: string): string =>
 const stage = (select: readonly string[], from: string, helpers: readonly string[] = []): string =>
   `${helpers.length > 0 ? `WITH\n    ${helpers.join(",\n    ")}\n` : ""}SELECT\n    ${select.join(",\n    ")}\nFROM ${from === INGEST ? INGEST : `(${from})`}`;
 
-/** pino's fields that can become columns; the rest of the line goes to LogAttributes. */
-const PINO_FIELDS = ["msg", "level", "count", "random_number", "random_string", "trace_id", "span_id", "trace_flags", "name", "time"] as const;
+/**
+ * Fields of a JSON line (or a posted JSON body) that can become columns; the rest goes to
+ * LogAttributes. pino's: msg, level, count, random_number, random_string, trace_id, span_id,
+ * trace_flags, name, time; other loggers': message, severity; the http input's: service.
+ */
+const LINE_FIELDS = ["msg", "message", "level", "severity", "service", "count", "random_number", "random_string", "trace_id", "span_id", "trace_flags", "name", "time"] as const;
 
 /**
- * The materialized view's SELECT: one otel_logs row for every line inserted into INGEST.
+ * Severity written in a line that is not JSON, in the forms common in logs (RE2, first group):
+ * ClickHouse's text log (`<Error>`), logfmt (`level=warn`), bracketed (`[ERROR]`, CoreDNS),
+ * a prefix (`ERROR:`), and a level after a leading timestamp (`2026-… INFO …`, Rust's
+ * tracing, e.g. static-web-server). The first that matches wins.
+ */
+export const TEXT_SEVERITY_PATTERNS = [
+  "<(Trace|Debug|Information|Notice|Warning|Error|Critical|Fatal)>",
+  "(?i)\\b(?:level|lvl|severity)=[\"']?([a-z]+)",
+  "(?i)\\[(trace|debug|info|information|notice|warn|warning|error|err|crit|critical|fatal|panic|emerg|emergency)\\]",
+  "\\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL|PANIC):",
+  "^\\S+\\s+(TRACE|DEBUG|INFO|WARN|ERROR)\\s",
+] as const;
+
+/** Pod labels that name the service, in order; else the container's name (OTel's k8s conventions). */
+export const SERVICE_LABELS = ["app.kubernetes.io/name", "app"] as const;
+
+/** A JSON value's text as an attribute: a string unquoted, anything else as its JSON text. */
+const plainText = (v: string): string => `if(startsWith(${v}, '"'), JSONExtractString(${v}), ${v})`;
+/** An OTLP attribute map (object text) as a Map(String, String), the way the Collector's exporter stores it. */
+const attributeMap = (obj: string): string => `CAST(arrayMap(p -> (p.1, ${plainText("p.2")}), JSONExtractKeysAndValuesRaw(${obj})), 'Map(String, String)')`;
+
+/**
+ * The materialized view's SELECT: one otel_logs row for every record inserted into INGEST.
  * Built as nested stages so that each expression is written once and later stages read
  * its result as a column (an alias would be inlined at every use).
  */
@@ -133,37 +183,48 @@ export function ingestSelect(): string {
 /** Every stage of ingestSelect (the last is the whole SELECT), for tests and profiling. */
 export function ingestStages(): string[] {
   const levelNames = [...SEVERITIES.map((s) => [s.text.toLowerCase(), s.level] as const), ...Object.entries(LEVEL_ALIASES)];
+  const levelOf = (name: string): string =>
+    `transform(lower(${name}), [${levelNames.map(([n]) => sqlString(n)).join(", ")}], [${levelNames.map(([, level]) => `${level}.0`).join(", ")}], 0.0)`;
   const flat = Array.from({ length: MAX_DEPTH - 1 }).reduce<string>((acc) => flattenOnce(acc), "attr_pairs");
-  const lookup = (what: "kinds" | "texts", f: string): string => `${what}[indexOf(keys, ${sqlString(f)})]`;
+  const lookup = (what: "kinds" | "texts", f: string): string => `${what}[indexOf(field_keys, ${sqlString(f)})]`;
+  // Carried from stage to stage: the record's source fields.
+  const source = ["time", "stream", "node", "pod_path", "pod_labels", "input", "tag", "otlp_meta", "otlp_group", "trace_id", "span_id", "line"];
 
-  // 1. The line, without the newline docker's json-file keeps; invalid UTF-8 -> U+FFFD;
-  //    which path (exact: numbers rewritten to strings first; or fast); the pod from the
-  //    file path /var/log/pods/<namespace>_<pod>_<uid>/<container>/<restarts>.log (file is
-  //    LowCardinality: this runs once per file, not once per line).
+  // 1. The line (or body), without the newline docker's json-file keeps; invalid UTF-8 ->
+  //    U+FFFD. The document whose keys become attributes: the line when it is a JSON object,
+  //    an OTLP record's attributes. Which path it takes (exact: numbers rewritten to strings
+  //    first; or fast). The pod from the file path
+  //    /var/log/pods/<namespace>_<pod>_<uid>/<container>/<restarts>.log and its labels from
+  //    the kubernetes filter (file and kubernetes are LowCardinality: this runs once per
+  //    pod, not once per line).
   const s1 = stage(
     [
       "time",
       "stream",
       "node",
+      "input",
+      "tag",
+      "trace_id",
+      "span_id",
       "splitByChar('/', file) AS file_parts",
       "splitByChar('_', arrayElement(file_parts, -3)) AS pod_dir",
       "if(length(file_parts) >= 4 AND length(pod_dir) = 3 AND endsWith(file, '.log'), [pod_dir[1], pod_dir[2], pod_dir[3], arrayElement(file_parts, -2), replaceOne(arrayElement(file_parts, -1), '.log', '')], ['', '', '', '', '']) AS pod_path",
+      "if(kubernetes = '', map(), JSONExtract(kubernetes, 'labels', 'Map(String, String)')) AS pod_labels",
+      "if(__internal__ = '', '', JSONExtractRaw(__internal__, 'log_metadata', 'otlp')) AS otlp_meta",
+      "if(__internal__ = '', '', JSONExtractRaw(__internal__, 'group_attributes')) AS otlp_group",
       "toValidUTF8(if(endsWith(log, '\\n'), substring(log, 1, length(log) - if(endsWith(log, '\\r\\n'), 2, 1)), log)) AS line",
-      "startsWith(trimLeft(line), '{') AS object_like",
-      `object_like AND match(line, ${sqlString(INEXACT_NUMBER)}) AS exact`,
+      "if(input = 'otlp', toValidUTF8(JSONExtractRaw(otlp_meta, 'attributes')), line) AS doc_text",
+      "startsWith(trimLeft(doc_text), '{') AS object_like",
+      `object_like AND match(doc_text, ${sqlString(INEXACT_NUMBER)}) AS exact`,
     ],
     INGEST,
   );
-  const s2 = stage(["time", "stream", "node", "pod_path", "line", "object_like", "exact", `${exactRewrite("line")} AS doc`], s1);
+  const s2 = stage([...source, "object_like", "exact", `${exactRewrite("doc_text")} AS doc`], s1);
   // 2. The top-level keys with their raw values (an invalid document gives none: the parser
   //    validates the whole line), and every value's kind and text, once.
   const s3 = stage(
     [
-      "time",
-      "stream",
-      "node",
-      "pod_path",
-      "line",
+      ...source,
       "exact",
       "if(object_like, JSONExtractKeysAndValuesRaw(doc), []) AS pairs",
       "object_like AND (notEmpty(pairs) OR match(doc, '^\\\\s*\\\\{\\\\s*\\\\}\\\\s*$')) AS is_json",
@@ -172,30 +233,43 @@ export function ingestStages(): string[] {
     s2,
   );
   const s3b = stage(
-    ["time", "stream", "node", "pod_path", "line", "exact", "is_json", "top", "top.1 AS keys", `arrayMap(v -> ${kindOf("v")}, top.2) AS kinds`, `arrayMap(v -> ${textOf("v")}, top.2) AS texts`],
-    s3,
-  );
-  // 3. pino's fields -> column values, when they fit the column (indexOf: no lambda).
-  const s4 = stage(
     [
-      "time",
-      "stream",
-      "node",
-      "pod_path",
-      "line",
+      ...source,
       "exact",
       "is_json",
       "top",
-      ...PINO_FIELDS.flatMap((f) => [`${lookup("kinds", f)} AS ${f}_kind`, `${lookup("texts", f)} AS ${f}_text`]),
-      `multiIf(level_kind = 'Number', toFloat64OrNull(level_text), level_kind = 'String', transform(lower(level_text), [${levelNames
-        .map(([name]) => sqlString(name))
-        .join(", ")}], [${levelNames.map(([, level]) => `${level}.0`).join(", ")}], 0.0), NULL) AS level_value`,
+      // An OTLP record's attributes are only attributes: none of them becomes a column.
+      "if(input = 'otlp', [], top.1) AS field_keys",
+      `arrayMap(v -> ${kindOf("v")}, top.2) AS kinds`,
+      `arrayMap(v -> ${textOf("v")}, top.2) AS texts`,
+    ],
+    s3,
+  );
+  // 3. The line's fields -> column values, when they fit the column (indexOf: no lambda).
+  //    The severity: `level` (pino's number, or a name), else `severity` (OTel's number, or
+  //    a name), else, in a line that is not JSON, a level written in a common form.
+  const s4 = stage(
+    [
+      ...source,
+      "exact",
+      "is_json",
+      "top",
+      ...LINE_FIELDS.flatMap((f) => [`${lookup("kinds", f)} AS ${f}_kind`, `${lookup("texts", f)} AS ${f}_text`]),
+      `multiIf(level_kind = 'Number', toFloat64OrNull(level_text), level_kind = 'String', ${levelOf("level_text")}, NULL) AS from_level`,
+      `multiIf(severity_kind = 'Number' AND match(severity_text, '^([1-9]|1[0-9]|2[0-4])$'), (intDiv(toUInt8OrZero(severity_text) - 1, 4) + 1) * 10.0, severity_kind = 'String', ${levelOf("severity_text")}, NULL) AS from_severity`,
+      `if(is_json OR input = 'otlp', '', arrayFirst(x -> x != '', [${TEXT_SEVERITY_PATTERNS.map((p) => `extract(line, ${sqlString(p)})`).join(", ")}])) AS text_level`,
+      `multiIf(from_level IS NOT NULL, from_level, from_severity IS NOT NULL, from_severity, text_level != '', ${levelOf("text_level")}, NULL) AS level_value`,
       "if(count_kind = 'Number' AND match(count_text, '^(0|[1-9][0-9]*)$'), toUInt64OrNull(count_text), NULL) AS count_value",
       "if(random_number_kind = 'Number' AND match(random_number_text, '^-?(0|[1-9][0-9]*)$'), toInt32OrNull(random_number_text), NULL) AS rnd_value",
       "random_string_kind = 'String' AS rstr_valid",
       "trace_id_kind = 'String' AND match(trace_id_text, '^[0-9a-f]{32}$') AND match(trace_id_text, '[1-9a-f]') AND span_id_kind = 'String' AND match(span_id_text, '^[0-9a-f]{16}$') AND match(span_id_text, '[1-9a-f]') AS ids_valid",
       "multiIf(trace_flags_kind = 'String' AND match(trace_flags_text, '^[0-9a-fA-F]{2}$'), reinterpretAsUInt8(unhex(trace_flags_text)), trace_flags_kind = 'Number' AND match(trace_flags_text, '^[0-9]{1,3}$') AND toUInt16OrZero(trace_flags_text) <= 255, toUInt8OrNull(trace_flags_text), NULL) AS flags_value",
       "if(name_kind = 'String', name_text, '') AS scope_name",
+      // Body: pino's msg, else message; a JSON line with neither keeps all its keys as attributes.
+      "multiIf(msg_kind != '', 'msg', message_kind != '', 'message', '') AS body_key",
+      "multiIf(msg_kind != '', msg_text, message_kind != '', message_text, '') AS body_text",
+      // The http input's body may name its service.
+      "if(input = 'http' AND service_kind = 'String' AND service_text != '', service_text, '') AS body_service",
     ],
     s3b,
   );
@@ -205,27 +279,32 @@ export function ingestStages(): string[] {
     field === "text"
       ? `transform(level_band, ${bands}, [${SEVERITIES.map((x) => sqlString(x.text)).join(", ")}], '')`
       : `transform(level_band, ${bands}, [${SEVERITIES.map((x) => x.number).join(", ")}], 0)`;
-  const carry = ["time", "stream", "node", "pod_path", "line", "exact", "is_json", "top", "msg_text", "trace_id_text", "span_id_text", "random_string_text", "count_value", "rnd_value", "rstr_valid", "ids_valid", "flags_value", "scope_name"];
+  const carry = [...source, "exact", "is_json", "top", "body_text", "trace_id_text", "span_id_text", "random_string_text", "count_value", "rnd_value", "rstr_valid", "ids_valid", "flags_value", "scope_name", "body_service"];
   const s5 = stage(
     [
       ...carry,
       "time_kind",
+      "body_key",
       "if(level_value >= 10, if(level_value >= 60, 60, intDiv(toUInt64(level_value), 10) * 10), 0) AS level_band",
-      `${sev("text")} AS severity_text`,
-      `toUInt8(${sev("number")}) AS severity_number`,
-      // level leaves LogAttributes only when SeverityText says all it said.
-      "level_band > 0 AND ((level_kind = 'Number' AND match(level_text, '^[1-6]0$')) OR (level_kind = 'String' AND upper(level_text) = severity_text)) AS level_mapped",
+      `${sev("text")} AS sev_text`,
+      `toUInt8(${sev("number")}) AS sev_number`,
+      // A level (or severity) key leaves LogAttributes only when SeverityText and
+      // SeverityNumber say all it said.
+      "level_band > 0 AND ((level_kind = 'Number' AND match(level_text, '^[1-6]0$')) OR (level_kind = 'String' AND upper(level_text) = sev_text)) AS level_mapped",
+      "level_band > 0 AND level_kind = '' AND ((severity_kind = 'String' AND upper(severity_text) = sev_text) OR (severity_kind = 'Number' AND severity_text = toString(sev_number))) AS severity_mapped",
     ],
     s4,
   );
   const s6 = stage(
     [
       ...carry,
-      "severity_text",
-      "severity_number",
+      "sev_text",
+      "sev_number",
       // The keys that became columns (pino's numeric time: Timestamp holds the runtime's ns time).
-      `arrayFilter(p -> NOT has(arrayConcat(['msg'],
+      `arrayFilter(p -> NOT has(arrayConcat(if(body_key != '', [body_key], []),
         if(level_mapped, ['level'], []),
+        if(severity_mapped, ['severity'], []),
+        if(body_service != '', ['service'], []),
         if(count_value IS NOT NULL, ['count'], []),
         if(rnd_value IS NOT NULL, ['random_number'], []),
         if(rstr_valid, ['random_string'], []),
@@ -238,14 +317,14 @@ export function ingestStages(): string[] {
   );
   // Flattening only runs for lines that have a non-empty map.
   const s7 = stage(
-    [...carry.filter((c) => c !== "top"), "severity_text", "severity_number", `if(arrayExists(p -> startsWith(p.2, '{') AND p.2 != '{}', attr_pairs), ${flat}, attr_pairs) AS leaves`],
+    [...carry.filter((c) => c !== "top"), "sev_text", "sev_number", `if(arrayExists(p -> startsWith(p.2, '{') AND p.2 != '{}', attr_pairs), ${flat}, attr_pairs) AS leaves`],
     s6,
   );
   const s8 = stage(
     [
       ...carry.filter((c) => c !== "top"),
-      "severity_text",
-      "severity_number",
+      "sev_text",
+      "sev_number",
       "arrayConcat(if(stream != '', ['log.iostream'], []), arrayMap(p -> toValidUTF8(p.1), leaves)) AS attr_keys",
       `arrayConcat(if(stream != '', [toValidUTF8(stream)], []), arrayMap(p -> ${textOf("p.2")}, leaves)) AS attr_values`,
     ],
@@ -253,28 +332,37 @@ export function ingestStages(): string[] {
   );
   const resource = ["k8s.namespace.name", "k8s.pod.name", "k8s.pod.uid", "k8s.container.name", "k8s.container.restart_count", "k8s.node.name"];
   const resourceValues = "[pod_path[1], pod_path[2], pod_path[3], pod_path[4], pod_path[5], node]";
+  const labelService = SERVICE_LABELS.map((l) => `pod_labels[${sqlString(l)}]`);
   const helpers = [
     "parseDateTime64BestEffortOrNull(time, 9, 'UTC') AS runtime_time",
-    "multiIf(pod_path[4] != '', pod_path[4], scope_name != '', scope_name, 'unknown') AS service",
+    "input = 'otlp' AS is_otlp",
+    `if(is_otlp, ${attributeMap("JSONExtractRaw(otlp_group, 'resource', 'attributes')")}, map()) AS otlp_resource`,
+    // ServiceName: OTLP's service.name; the posted body's `service`, else the http path;
+    // the pod's labels, else its container; pino's logger name; else unknown.
+    `multiIf(is_otlp, otlp_resource['service.name'], body_service != '', body_service, input = 'http' AND tag != '', tag, ${labelService.map((l) => `${l} != '', ${l}`).join(", ")}, pod_path[4] != '', pod_path[4], scope_name != '', scope_name, 'unknown') AS service`,
+    // k8s.pod.label.<key>: the OTel semantic convention for a pod's labels.
+    "mapFromArrays(arrayMap(k -> concat('k8s.pod.label.', k), mapKeys(pod_labels)), mapValues(pod_labels)) AS label_attributes",
   ];
-  // One expression per column of the row contract (gen/clickhouse/row-contract.ts).
+  // One expression per column of the row contract (gen/clickhouse/row-contract.ts), for
+  // every input. OTLP records map as the OpenTelemetry Collector's ClickHouse exporter maps
+  // them: attributes to maps of strings, the body as its text, severity as sent.
   const row: Record<OtelLogsColumn, string> = {
     Timestamp: `if(runtime_time IS NULL OR toUnixTimestamp64Second(runtime_time) > ${MAX_SECONDS}, now64(9, 'UTC'), runtime_time)`,
-    TraceId: "if(ids_valid, trace_id_text, '')",
-    SpanId: "if(ids_valid, span_id_text, '')",
-    TraceFlags: "ifNull(flags_value, 0)",
-    SeverityText: "severity_text",
-    SeverityNumber: "severity_number",
+    TraceId: "multiIf(is_otlp, lower(trace_id), ids_valid, trace_id_text, '')",
+    SpanId: "multiIf(is_otlp, lower(span_id), ids_valid, span_id_text, '')",
+    TraceFlags: "if(is_otlp, toUInt8(JSONExtractUInt(otlp_meta, 'trace_flags') % 256), ifNull(flags_value, 0))",
+    SeverityText: "if(is_otlp, JSONExtractString(otlp_meta, 'severity_text'), sev_text)",
+    SeverityNumber: "if(is_otlp, toUInt8(least(JSONExtractUInt(otlp_meta, 'severity_number'), 24)), sev_number)",
     ServiceName: "service",
-    Body: "if(is_json, msg_text, line)",
-    ResourceSchemaUrl: "''",
-    ResourceAttributes: `mapFromArrays(arrayConcat(['service.name'], arrayFilter((k, v) -> v != '', [${resource.map(sqlString).join(", ")}], ${resourceValues})), arrayConcat([service], arrayFilter(v -> v != '', ${resourceValues})))`,
-    ScopeSchemaUrl: "''",
-    ScopeName: "scope_name",
-    ScopeVersion: "''",
-    ScopeAttributes: "map()",
+    Body: "if(is_json AND NOT is_otlp, body_text, line)",
+    ResourceSchemaUrl: "if(is_otlp, JSONExtractString(otlp_group, 'resource', 'schema_url'), '')",
+    ResourceAttributes: `if(is_otlp, otlp_resource, mapUpdate(label_attributes, mapFromArrays(arrayConcat(['service.name'], arrayFilter((k, v) -> v != '', [${resource.map(sqlString).join(", ")}], ${resourceValues})), arrayConcat([service], arrayFilter(v -> v != '', ${resourceValues})))))`,
+    ScopeSchemaUrl: "if(is_otlp, JSONExtractString(otlp_group, 'scope', 'schema_url'), '')",
+    ScopeName: "if(is_otlp, JSONExtractString(otlp_group, 'scope', 'name'), scope_name)",
+    ScopeVersion: "if(is_otlp, JSONExtractString(otlp_group, 'scope', 'version'), '')",
+    ScopeAttributes: `if(is_otlp, ${attributeMap("JSONExtractRaw(otlp_group, 'scope', 'attributes')")}, map())`,
     LogAttributes: `${cappedMap("attr_keys", "attr_values")}`,
-    EventName: "''",
+    EventName: "if(is_otlp, JSONExtractString(otlp_meta, 'event_name'), '')",
     RandomNumber: "rnd_value",
     RandomString: "if(rstr_valid, random_string_text, '')",
     Count: "ifNull(count_value, 0)",

@@ -1,17 +1,23 @@
 // FluentBit configuration (YAML): the DaemonSet's, and a local variant for tests and
 // benchmarks. Both share every stage, so what the pipeline test proves holds for the
-// cluster. FluentBit only reads and ships: tail (docker/CRI multiline: split lines
-// rejoined, the runtime's time string kept) -> the node name -> HTTP INSERT of each line,
-// as written, into ClickHouse's ingest table, where a materialized view makes the otel_logs
-// row (gen/clickhouse/ingest.ts). No parser, kubernetes or Lua filter: each cost more CPU
-// per line than the whole bare chain (docs/benchmarks.md).
+// cluster. FluentBit only reads and ships; ClickHouse's ingest view makes the otel_logs row
+// (gen/clickhouse/ingest.ts), one mapping for three inputs:
+// - tail: every container's log file but FluentBit's own (docker/CRI multiline: split lines
+//   rejoined, the runtime's time string kept) -> the pod's labels (kubernetes filter, labels
+//   only: no JSON parsing) -> the node name;
+// - opentelemetry: OTLP/HTTP logs, protobuf or JSON, on /v1/logs;
+// - http: JSON objects POSTed to /<tag>.
+// All go out in one HTTP INSERT per chunk into the ingest table. No parser filter and no
+// Lua on the tail path: each cost more CPU per line than the whole bare chain
+// (docs/benchmarks.md); the HTTP inputs' small Lua stages are in gen/fluentbit/lua.ts.
 // Every key is checked against FluentBit's source at the version nixpkgs ships
 // (versions.json; table in docs/versions.md).
 import { stringify } from "yaml";
 import { INGEST } from "../clickhouse/ingest.ts";
 import { CONTAINERS, FLUENTBIT_STATE_DIR } from "../model/containers.ts";
 import { clickhouseHost } from "../k8s/clickhouse.ts";
-import { loggenDeployment } from "../k8s/loggen.ts";
+import { meta } from "../k8s/common.ts";
+import { HTTP_RECORD, OTLP_BODY_KEY, OTLP_RECORD } from "./lua.ts";
 import type { Model } from "../model/model.ts";
 import { INGEST_USER, NAMESPACE, PASSWORD_ENV } from "../model/names.ts";
 
@@ -22,12 +28,23 @@ export const CONFIG_FILE = `${CONFIG_DIR}/fluent-bit.yaml`;
 export const STATE_DIR = FLUENTBIT_STATE_DIR;
 /** The kubelet's log files: /var/log/pods/<namespace>_<pod>_<uid>/<container>/<restarts>.log. */
 export const PODS_LOG_DIR = "/var/log/pods";
-/** The loggen Deployment's pods (<deployment>-<hash>-<id>) and container, from the Deployment object. */
-export function logGlob(model: Model): string {
-  const deployment = loggenDeployment(model);
-  const container = deployment.spec?.template.spec?.containers[0]?.name;
-  return `${PODS_LOG_DIR}/${deployment.metadata?.namespace}_${deployment.metadata?.name}-*/${container}/*.log`;
+/** Every container's log file. */
+export const LOG_GLOB = `${PODS_LOG_DIR}/*/*/*.log`;
+/**
+ * FluentBit's own pods (<daemonset>-<id>), never tailed: reading its own log would feed
+ * back every warning it writes about what it read. The DaemonSet's name and namespace come
+ * from the same metadata the DaemonSet is made with (gen/k8s/fluentbit.ts).
+ */
+export function ownLogGlob(): string {
+  const { name, namespace } = meta("fluentbit");
+  return `${PODS_LOG_DIR}/${namespace}_${name}-*/*/*.log`;
 }
+/** The tail input's tag prefix: FluentBit appends the file's path with / turned into dots. */
+export const TAIL_TAG_PREFIX = "kube.";
+/** The regex parser that reads a pod's identity from that tag (the kubernetes filter's regex_parser). */
+const POD_PATH_PARSER = "k8s-pod-log-path";
+/** The tag of a file under `podsDir`, up to the pod's folder: what the kubernetes filter strips. */
+const tagPathPrefix = (podsDir: string): string => `${TAIL_TAG_PREFIX}${podsDir.replace(/^\/+/, "").replaceAll("/", ".")}.`;
 /** Env var (from the Secret) holding the ingest user's password; FluentBit expands ${...}. */
 export const INGEST_PASSWORD_ENV = PASSWORD_ENV.ingest;
 /** Env var (downward API: spec.nodeName) naming the node, for k8s.node.name. */
@@ -44,6 +61,13 @@ export const NODE_NAME_ENV = "NODE_NAME";
 export const INSERT_SETTINGS = {
   input_format_skip_unknown_fields: 1,
   deduplicate_blocks_in_dependent_materialized_views: 1,
+  // A posted JSON body or an OTLP body is an object (or array, number, bool) under `log`,
+  // and the OTLP metadata one under `__internal__`: each is stored as its JSON text, which
+  // the view parses (these are the defaults since 23.x; said here so nothing depends on it).
+  input_format_json_read_objects_as_strings: 1,
+  input_format_json_read_arrays_as_strings: 1,
+  input_format_json_read_numbers_as_strings: 1,
+  input_format_json_read_bools_as_strings: 1,
 } as const;
 
 /** The INSERT statement FluentBit posts its JSON lines to. */
@@ -110,16 +134,17 @@ function service(o: ServiceOptions): Section {
   };
 }
 
-function tailInput(tag: string, path: string, stateDir: string, withPath = true): Section {
+function tailInput(tag: string, path: string, stateDir: string, o: { withPath: boolean; exclude?: string }): Section {
   return {
     name: "tail",
     tag,
     path,
+    ...(o.exclude === undefined ? {} : { exclude_path: o.exclude }),
     // Both runtimes' formats; a long line split by the runtime (CRI "P") is rejoined. Both
     // parsers keep the runtime's time string (time_keep), which ClickHouse parses to the ns.
     "multiline.parser": "docker, cri",
     // The file's path names the pod: the ingest view reads namespace, pod, uid and container.
-    ...(withPath ? { path_key: "file" } : {}),
+    ...(o.withPath ? { path_key: "file" } : {}),
     db: `${stateDir}/tail.db`,
     "db.sync": "normal",
     "db.locking": "on",
@@ -133,6 +158,77 @@ function tailInput(tag: string, path: string, stateDir: string, withPath = true)
     // A line longer than buffer_max_size is skipped with a warning; without this the
     // whole file would stop being followed.
     skip_long_lines: "on",
+  };
+}
+
+/** Reads namespace, pod, uid and container from the tail tag of a /var/log/pods file. */
+function podPathParser(): Section {
+  return {
+    name: POD_PATH_PARSER,
+    format: "regex",
+    regex: "^(?<namespace_name>[^_]+)_(?<pod_name>[^_]+)_(?<pod_id>[^.]+)\\.(?<container_name>[^.]+)\\.(?<restart_count>[0-9]+)\\.log$",
+  };
+}
+
+/** Where the kubernetes filter finds pod metadata: the API server, or files (tests, no cluster). */
+type PodMetadata = { readonly from: "api" } | ({ readonly from: "files" } & PodMetadataFiles);
+
+export interface PodMetadataFiles {
+  /** Files named <namespace>_<pod>.meta holding the API's answer for each pod. */
+  readonly dir: string;
+  /** The folder laid out like /var/log/pods that the tail input reads. */
+  readonly podsDir: string;
+}
+
+/**
+ * The pod's labels, for ServiceName (app.kubernetes.io/name, then app). Only what is cheap:
+ * no annotations, no JSON parsing of the line (merge_log: the view parses it), no per-pod
+ * parser or exclusion annotations. One API request per new pod, then a cache.
+ */
+function kubernetesFilter(match: string, source: PodMetadata): Section {
+  return {
+    name: "kubernetes",
+    match,
+    kube_tag_prefix: tagPathPrefix(source.from === "api" ? PODS_LOG_DIR : source.podsDir),
+    regex_parser: POD_PATH_PARSER,
+    labels: "on",
+    annotations: "off",
+    merge_log: "off",
+    "k8s-logging.parser": "off",
+    "k8s-logging.exclude": "off",
+    // A pod's JSON may exceed the default 32k buffer; 0 = as large as the answer.
+    buffer_size: "0",
+    ...(source.from === "api"
+      ? {}
+      : // Files named <namespace>_<pod>.meta hold the API's answer; nothing is asked of a server.
+        { kube_meta_preload_cache_dir: source.dir, kube_url: "http://127.0.0.1:1" }),
+  };
+}
+
+/** The HTTP inputs: records are on disk before the 2xx answer, so an accepted record is never lost. */
+function httpListener(port: number): Section {
+  return { listen: "0.0.0.0", port, "storage.type": "filesystem" };
+}
+
+/** OTLP/HTTP logs, protobuf or JSON, on /v1/logs. */
+function otlpInput(tag: string, port: number): object {
+  return {
+    name: "opentelemetry",
+    tag,
+    ...httpListener(port),
+    // One tag for every path (/v1/logs): the route does not depend on the URL.
+    tag_from_uri: "false",
+    logs_body_key: OTLP_BODY_KEY,
+    processors: { logs: [{ name: "lua", ...OTLP_RECORD, time_as_table: "on" }] },
+  };
+}
+
+/** JSON objects (one, or an array of them) POSTed to /<tag>; a body that is not JSON gets a 400. */
+function jsonInput(port: number): object {
+  return {
+    name: "http",
+    ...httpListener(port),
+    processors: { logs: [{ name: "lua", ...HTTP_RECORD, time_as_table: "on" }] },
   };
 }
 
@@ -177,14 +273,16 @@ function render(doc: object): string {
 
 /** The DaemonSet's config (-> /fluent-bit/etc/fluent-bit.yaml). */
 export function fluentBitConfig(model: Model): string {
-  const match = "kube.*";
+  const tail = `${TAIL_TAG_PREFIX}*`;
+  const fb = model.ports.services.fluentbit;
   return render({
-    service: service({ httpPort: model.ports.services.fluentbit.http, stateDir: STATE_DIR, logLevel: "info" }),
+    service: service({ httpPort: fb.http, stateDir: STATE_DIR, logLevel: "info" }),
+    parsers: [podPathParser()],
     pipeline: {
-      inputs: [tailInput(match, logGlob(model), STATE_DIR)],
-      filters: [nodeFilter(match, `\${${NODE_NAME_ENV}}`)],
+      inputs: [tailInput(tail, LOG_GLOB, STATE_DIR, { withPath: true, exclude: ownLogGlob() }), otlpInput("otlp", fb.otlp), jsonInput(fb.json)],
+      filters: [kubernetesFilter(tail, { from: "api" }), nodeFilter(tail, `\${${NODE_NAME_ENV}}`)],
       outputs: [
-        httpOutput(match, {
+        httpOutput("*", {
           host: clickhouseHost(model),
           port: model.ports.services.clickhouse.http,
           user: INGEST_USER,
@@ -199,6 +297,8 @@ export function fluentBitConfig(model: Model): string {
 export interface LocalOptions {
   /** Glob of docker- or CRI-formatted log files, best laid out like /var/log/pods. */
   readonly logFile: string;
+  /** Files the tail input skips (the DaemonSet's: FluentBit's own pods). */
+  readonly excludeFile?: string;
   readonly clickhouse: { readonly host: string; readonly port: number };
   /** Folder for the tail db and the chunk storage (created by FluentBit). */
   readonly stateDir: string;
@@ -210,6 +310,12 @@ export interface LocalOptions {
   readonly passwordEnv?: string;
   /** FluentBit's HTTP server (health, metrics); omitted: off. */
   readonly httpPort?: number;
+  /** The opentelemetry input's port; omitted: no such input. */
+  readonly otlpPort?: number;
+  /** The http (JSON) input's port; omitted: no such input. */
+  readonly jsonPort?: number;
+  /** Pod metadata files for the kubernetes filter, instead of the API; omitted: no kubernetes filter. */
+  readonly podMetadata?: PodMetadataFiles;
   readonly logLevel?: string;
   /**
    * "bare": tail -> http into `table` and nothing else (the benchmark's baseline); the
@@ -218,22 +324,27 @@ export interface LocalOptions {
   readonly bare?: { readonly table: string };
 }
 
-/** The same pipeline without Kubernetes: tail -> node -> ClickHouse. */
+/** The same pipeline without Kubernetes: tail (+ the HTTP inputs) -> labels -> node -> ClickHouse. */
 export function fluentBitLocalConfig(o: LocalOptions): string {
-  const match = "local.*";
+  const tail = `${TAIL_TAG_PREFIX}*`;
   const target = { host: o.clickhouse.host, port: o.clickhouse.port, user: o.user, passwordEnv: o.passwordEnv };
   return render({
     service: service({ httpPort: o.httpPort, stateDir: o.stateDir, logLevel: o.logLevel ?? "info" }),
+    ...(o.bare === undefined ? { parsers: [podPathParser()] } : {}),
     pipeline:
       o.bare === undefined
         ? {
-            inputs: [tailInput(match, o.logFile, o.stateDir)],
-            filters: [nodeFilter(match, o.nodeName)],
-            outputs: [httpOutput(match, { ...target, uri: insertUri() })],
+            inputs: [
+              tailInput(tail, o.logFile, o.stateDir, { withPath: true, ...(o.excludeFile === undefined ? {} : { exclude: o.excludeFile }) }),
+              ...(o.otlpPort === undefined ? [] : [otlpInput("otlp", o.otlpPort)]),
+              ...(o.jsonPort === undefined ? [] : [jsonInput(o.jsonPort)]),
+            ],
+            filters: [...(o.podMetadata === undefined ? [] : [kubernetesFilter(tail, { from: "files", ...o.podMetadata })]), nodeFilter(tail, o.nodeName)],
+            outputs: [httpOutput("*", { ...target, uri: insertUri() })],
           }
         : {
-            inputs: [tailInput(match, o.logFile, o.stateDir, false)],
-            outputs: [httpOutput(match, { ...target, uri: insertUri(o.bare.table) })],
+            inputs: [tailInput(tail, o.logFile, o.stateDir, { withPath: false })],
+            outputs: [httpOutput(tail, { ...target, uri: insertUri(o.bare.table) })],
           },
   });
 }

@@ -1,9 +1,10 @@
-// FluentBit: DaemonSet tailing container logs on each node, its config (generated YAML)
-// and Services. It never talks to the Kubernetes API (the pod's identity is in the log
-// file's path, the node's name comes from the downward API), so it has no RBAC and no
-// service account token.
+// FluentBit: DaemonSet tailing every container's logs on each node and taking OTLP/HTTP and
+// JSON over HTTP, its config (generated YAML), Services and RBAC. It asks the Kubernetes
+// API only for pods (get: their labels name the service); the pod's identity is in the log
+// file's path and the node's name comes from the downward API.
 import type { DaemonSet } from "kubernetes-types/apps/v1.js";
-import type { ConfigMap, Service } from "kubernetes-types/core/v1.js";
+import type { ConfigMap, Service, ServiceAccount } from "kubernetes-types/core/v1.js";
+import type { ClusterRole, ClusterRoleBinding } from "kubernetes-types/rbac/v1.js";
 import { CONFIG_DIR, CONFIG_FILE, fluentBitConfig, INGEST_PASSWORD_ENV, NODE_NAME_ENV, STATE_DIR } from "../fluentbit/config.ts";
 import { CONTAINERS } from "../model/containers.ts";
 import type { Model } from "../model/model.ts";
@@ -23,6 +24,31 @@ import {
   services,
 } from "./common.ts";
 
+/** The pods' identity towards the API: it may read pods, nothing else. */
+export function fluentbitRbac(): [ServiceAccount, ClusterRole, ClusterRoleBinding] {
+  const account = meta("fluentbit");
+  const { name, namespace } = account;
+  if (name === undefined || namespace === undefined) throw new Error("generator bug: FluentBit's metadata has no name or namespace");
+  // Cluster-wide objects carry no namespace; the same name says whose they are.
+  const clusterMeta = { name: `${namespace}-${name}`, labels: labels("fluentbit") };
+  return [
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: account },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: clusterMeta,
+      rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: clusterMeta,
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterMeta.name },
+      subjects: [{ kind: "ServiceAccount", name, namespace }],
+    },
+  ];
+}
+
 export function fluentbitConfigMap(model: Model): ConfigMap {
   return {
     apiVersion: "v1",
@@ -33,9 +59,11 @@ export function fluentbitConfigMap(model: Model): ConfigMap {
 }
 
 /** `config` is the ConfigMap the pods mount: its checksum restarts them when it changes. */
-export function fluentbitDaemonSet(model: Model, config: ConfigMap): DaemonSet {
+export function fluentbitDaemonSet(model: Model, config: ConfigMap, account: ServiceAccount): DaemonSet {
   const configName = config.metadata?.name;
   if (configName === undefined) throw new Error("generator bug: the FluentBit ConfigMap has no name");
+  const accountName = account.metadata?.name;
+  if (accountName === undefined) throw new Error("generator bug: the FluentBit ServiceAccount has no name");
   return {
     apiVersion: "apps/v1",
     kind: "DaemonSet",
@@ -46,7 +74,9 @@ export function fluentbitDaemonSet(model: Model, config: ConfigMap): DaemonSet {
       template: {
         metadata: { labels: labels("fluentbit"), annotations: configChecksum(config) },
         spec: {
-          automountServiceAccountToken: false,
+          // The kubernetes filter reads the token and CA from the mounted service account.
+          serviceAccountName: accountName,
+          automountServiceAccountToken: true,
           // Runs as root only to read the root-owned container logs; no capabilities.
           securityContext: podSecurity(null),
           // Enough time to flush buffered chunks to ClickHouse on shutdown.

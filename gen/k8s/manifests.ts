@@ -1,7 +1,7 @@
 // All Kubernetes objects, grouped into one file per component.
 import type { Model } from "../model/model.ts";
 import { clickhouseConfigMaps, clickhouseServices, clickhouseStatefulSet } from "./clickhouse.ts";
-import { fluentbitConfigMap, fluentbitDaemonSet, fluentbitServices } from "./fluentbit.ts";
+import { fluentbitConfigMap, fluentbitDaemonSet, fluentbitRbac, fluentbitServices } from "./fluentbit.ts";
 import { hyperdxConfigMap, hyperdxDeployment, hyperdxServices } from "./hyperdx.ts";
 import { loggenDeployment } from "./loggen.ts";
 import { namespace } from "./namespace.ts";
@@ -14,12 +14,15 @@ export interface K8sObject {
 
 export function manifests(model: Model): Record<string, K8sObject[]> {
   const fluentbitConfig = fluentbitConfigMap(model);
+  const [fluentbitAccount, ...fluentbitAccess] = fluentbitRbac();
   return {
     "namespace.yaml": [namespace()],
     "loggen.yaml": [loggenDeployment(model)],
     "fluentbit.yaml": [
+      fluentbitAccount,
+      ...fluentbitAccess,
       fluentbitConfig,
-      fluentbitDaemonSet(model, fluentbitConfig),
+      fluentbitDaemonSet(model, fluentbitConfig, fluentbitAccount),
       ...fluentbitServices(model),
     ],
     "clickhouse.yaml": [...clickhouseConfigMaps(model), clickhouseStatefulSet(model), ...clickhouseServices(model)],

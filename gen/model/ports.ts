@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 /** The services of the system and the names of their ports. Fixed: the generator wires each one. */
 export const SERVICE_PORTS = {
   loggen: ["health"],
-  fluentbit: ["http"],
+  // http: health and metrics; otlp: OTLP/HTTP logs; json: JSON objects POSTed to /<tag> (gen/fluentbit/config.ts).
+  fluentbit: ["http", "otlp", "json"],
   clickhouse: ["http", "native", "interserver"],
   // ui: HAProxy, the origin the browser uses; static: static-web-server behind it (gen/hyperdx/proxy.ts).
   hyperdx: ["ui", "static"],

@@ -86,7 +86,7 @@ describe("ClickHouse server config", () => {
   });
 
   it("follows an edited ports.json", () => {
-    const raw = { services: { loggen: { health: 18081 }, fluentbit: { http: 12020 }, clickhouse: { http: 18123, native: 19000, interserver: 19009 }, hyperdx: { ui: 18080, static: 18090 } }, vm: { guest: { ssh: 22 }, forwards: [{ host: 38080, to: "hyperdx.ui" }] } };
+    const raw = { services: { loggen: { health: 18081 }, fluentbit: { http: 12020, otlp: 14318, json: 19880 }, clickhouse: { http: 18123, native: 19000, interserver: 19009 }, hyperdx: { ui: 18080, static: 18090 } }, vm: { guest: { ssh: 22 }, forwards: [{ host: 38080, to: "hyperdx.ui" }] } };
     const edited: Model = { ...model, ports: parsePorts(raw) };
     const c = parseXml(serverConfigXml(edited));
     assert.equal(text(c, "http_port"), "18123");

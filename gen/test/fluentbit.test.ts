@@ -15,8 +15,9 @@ import {
   INGEST_PASSWORD_ENV,
   insertQuery,
   insertUri,
-  logGlob,
+  LOG_GLOB,
   NODE_NAME_ENV,
+  ownLogGlob,
   STATE_DIR,
   type LocalOptions,
 } from "../fluentbit/config.ts";
@@ -57,6 +58,9 @@ const local: LocalOptions = {
   user: INGEST_USER,
   passwordEnv: "TEST_INGEST_PASSWORD",
   httpPort: 12020,
+  otlpPort: 14318,
+  jsonPort: 19880,
+  podMetadata: { dir: "/tmp/run/pod-metadata", podsDir: "/tmp/run/pods" },
 };
 
 test("service: health and metrics on the port from ports.json, buffered on the hostPath", () => {
@@ -70,16 +74,21 @@ test("service: health and metrics on the port from ports.json, buffered on the h
   assert.ok(s["storage.backlog.mem_limit"] !== undefined && s["storage.max_chunks_up"] !== undefined);
 });
 
-test("tail follows exactly the loggen pods' log files, with offsets and chunks on disk", () => {
+/** FluentBit's glob: `*` is anything but "/". */
+const globMatches = (glob: unknown, path: string): boolean => new RegExp(`^${String(glob).replace(/[.]/g, "\\.").replaceAll("*", "[^/]*")}$`).test(path);
+
+test("tail follows every container's log file but FluentBit's own, with offsets and chunks on disk", () => {
   const tail = only(cluster.pipeline.inputs, "tail");
-  assert.equal(cluster.pipeline.inputs.length, 1);
-  assert.equal(tail["path"], logGlob(model));
-  const glob = new RegExp(`^${logGlob(model).replace(/[.]/g, "\\.").replaceAll("*", "[^/]*")}$`);
+  assert.equal(tail["path"], LOG_GLOB);
   const uid = "0b9ad0a4-1f7e-4d7c-9d3e-3f1f1f0c2a11";
-  assert.ok(glob.test(`/var/log/pods/${NAMESPACE}_loggen-6d5f7c9b8-x2x7k_${uid}/loggen/0.log`));
-  assert.ok(!glob.test(`/var/log/pods/${NAMESPACE}_clickhouse-0_${uid}/clickhouse/0.log`));
-  assert.ok(!glob.test(`/var/log/pods/${NAMESPACE}_fluentbit-abcde_${uid}/fluentbit/0.log`));
-  assert.ok(!glob.test(`/var/log/pods/${NAMESPACE}_loggen-6d5f7c9b8-x2x7k_${uid}/loggen/0.log.20261121-093724`), "rotated files are followed by inode, not found again");
+  const read = (file: string): boolean => globMatches(tail["path"], file) && !globMatches(tail["exclude_path"], file);
+  assert.ok(read(`/var/log/pods/${NAMESPACE}_loggen-6d5f7c9b8-x2x7k_${uid}/loggen/0.log`));
+  assert.ok(read(`/var/log/pods/${NAMESPACE}_clickhouse-0_${uid}/clickhouse/0.log`));
+  assert.ok(read(`/var/log/pods/kube-system_coredns-5d78c9869d-abcde_${uid}/coredns/0.log`));
+  assert.ok(read(`/var/log/pods/shop_fluentbit-abcde_${uid}/fluentbit/0.log`), "another namespace's pod of that name is the user's");
+  assert.ok(!read(`/var/log/pods/${NAMESPACE}_fluentbit-abcde_${uid}/fluentbit/0.log`), "FluentBit's own lines would feed back");
+  assert.equal(tail["exclude_path"], ownLogGlob());
+  assert.ok(!read(`/var/log/pods/${NAMESPACE}_loggen-6d5f7c9b8-x2x7k_${uid}/loggen/0.log.20261121-093724`), "rotated files are followed by inode, not found again");
   assert.equal(tail["multiline.parser"], "docker, cri");
   assert.equal(tail["path_key"], "file", "the ingest view reads the pod from the path");
   assert.equal(tail["db"], `${STATE_DIR}/tail.db`);
@@ -88,26 +97,54 @@ test("tail follows exactly the loggen pods' log files, with offsets and chunks o
   assert.ok(isOn(tail["skip_long_lines"]), "one long line must not stop the whole file");
 });
 
-test("the only filter adds the node's name from the downward API; no parsing in FluentBit", () => {
-  const tag = tailTag(only(cluster.pipeline.inputs, "tail")["tag"], "/var/log/pods/x_y_z/loggen/0.log");
-  const node = only(cluster.pipeline.filters ?? [], "record_modifier");
-  assert.equal(cluster.pipeline.filters?.length, 1);
+test("tailed lines get their pod's labels (kubernetes filter, labels only) and the node's name; no parsing in FluentBit", () => {
+  const tag = tailTag(only(cluster.pipeline.inputs, "tail")["tag"], `/var/log/pods/${NAMESPACE}_web-1_u-1/web/0.log`);
+  const filters = cluster.pipeline.filters ?? [];
+  assert.deepEqual(filters.map((f) => f["name"]), ["kubernetes", "record_modifier"]);
+  const kube = only(filters, "kubernetes");
+  assert.ok(matches(kube["match"], tag));
+  // The filter strips kube_tag_prefix and reads namespace and pod with the regex parser.
+  const rest = tag.slice(String(kube["kube_tag_prefix"]).length);
+  assert.ok(tag.startsWith(String(kube["kube_tag_prefix"])));
+  const parser = only(cluster.parsers ?? [], String(kube["regex_parser"]));
+  const groups = new RegExp(String(parser["regex"]).replaceAll("(?<", "(?<")).exec(rest)?.groups;
+  assert.deepEqual({ ...groups }, { namespace_name: NAMESPACE, pod_name: "web-1", pod_id: "u-1", container_name: "web", restart_count: "0" });
+  assert.ok(isOn(kube["labels"]) && !isOn(kube["annotations"]) && !isOn(kube["merge_log"]), "labels only: the line is parsed in ClickHouse");
+  assert.equal(kube["kube_meta_preload_cache_dir"], undefined, "the cluster asks the API");
+  const node = only(filters, "record_modifier");
   assert.ok(matches(node["match"], tag));
   assert.equal(node["record"], `node \${${NODE_NAME_ENV}}`);
-  assert.equal(cluster.parsers, undefined);
 });
 
-test("http output: INSERT into the ingest table on the ClickHouse Service, no-loss retries, no date key", () => {
+test("OTLP/HTTP and JSON inputs on the ports from ports.json, on disk before they answer", () => {
+  const otlp = only(cluster.pipeline.inputs, "opentelemetry");
+  const json = only(cluster.pipeline.inputs, "http");
+  assert.equal(otlp["port"], model.ports.services.fluentbit.otlp);
+  assert.equal(json["port"], model.ports.services.fluentbit.json);
+  for (const input of [otlp, json]) {
+    assert.equal(input["listen"], "0.0.0.0");
+    assert.equal(input["storage.type"], "filesystem");
+    const lua = (input["processors"] as { logs: Section[] }).logs;
+    assert.equal(lua.length, 1);
+    assert.equal(lua[0]?.["name"], "lua");
+    assert.ok(isOn(lua[0]?.["time_as_table"]), "the record's time to the nanosecond");
+  }
+  assert.equal(cluster.pipeline.inputs.length, 3);
+});
+
+test("http output: every input INSERTs into the ingest table on the ClickHouse Service, no-loss retries, no date key", () => {
   const http = only(cluster.pipeline.outputs, "http");
   assert.equal(cluster.pipeline.outputs.length, 1);
-  assert.ok(matches(http["match"], tailTag(only(cluster.pipeline.inputs, "tail")["tag"], "/var/log/pods/x_y_z/loggen/0.log")));
+  for (const tag of [tailTag(only(cluster.pipeline.inputs, "tail")["tag"], "/var/log/pods/x_y_z/loggen/0.log"), String(only(cluster.pipeline.inputs, "opentelemetry")["tag"]), "checkout"]) {
+    assert.ok(matches(http["match"], tag), `the output takes ${tag}`);
+  }
   assert.equal(http["host"], `clickhouse.${NAMESPACE}.svc.cluster.local`);
   assert.equal(http["port"], model.ports.services.clickhouse.http);
   const uri = new URL(String(http["uri"]), "http://x");
   assert.equal(uri.pathname, "/");
   assert.equal(
     uri.searchParams.get("query"),
-    `INSERT INTO ${DATABASE}.${INGEST_TABLE} SETTINGS input_format_skip_unknown_fields = 1, deduplicate_blocks_in_dependent_materialized_views = 1 FORMAT JSONEachRow`,
+    `INSERT INTO ${DATABASE}.${INGEST_TABLE} SETTINGS input_format_skip_unknown_fields = 1, deduplicate_blocks_in_dependent_materialized_views = 1, input_format_json_read_objects_as_strings = 1, input_format_json_read_arrays_as_strings = 1, input_format_json_read_numbers_as_strings = 1, input_format_json_read_bools_as_strings = 1 FORMAT JSONEachRow`,
   );
   assert.equal(http["uri"], insertUri());
   assert.equal(http["format"], "json_lines");
@@ -124,7 +161,7 @@ test("no password is written into the config: only ${ENV} references", () => {
     const walk = (v: unknown, key: string): void => {
       if (Array.isArray(v)) v.forEach((x) => walk(x, key));
       else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) walk(x, k);
-      else if (/pass|secret|token|key$/i.test(key) && !/^(path_key|json_date_key)$/.test(key)) {
+      else if (/pass|secret|token|key$/i.test(key) && !/^(path_key|json_date_key|logs_body_key)$/.test(key)) {
         assert.match(String(v), /^\$\{[A-Z_][A-Z0-9_]*\}$/, `${key} must be an env reference`);
       }
     };
@@ -137,13 +174,17 @@ test("ports come from ports.json: editing it changes the config", () => {
   const dir = mkdtempSync(join(tmpdir(), "ports-"));
   try {
     const raw = JSON.parse(readFileSync(resolve(ROOT, "ports.json"), "utf8")) as {
-      services: { fluentbit: { http: number }; clickhouse: { http: number } };
+      services: { fluentbit: { http: number; otlp: number; json: number }; clickhouse: { http: number } };
     };
     raw.services.fluentbit.http = 3020;
+    raw.services.fluentbit.otlp = 5318;
+    raw.services.fluentbit.json = 5880;
     raw.services.clickhouse.http = 9123;
     writeFileSync(join(dir, "ports.json"), JSON.stringify(raw));
     const changed = parsed(fluentBitConfig(loadModel(ROOT, join(dir, "ports.json"))));
     assert.equal(changed.service["http_port"], 3020);
+    assert.equal(only(changed.pipeline.inputs, "opentelemetry")["port"], 5318);
+    assert.equal(only(changed.pipeline.inputs, "http")["port"], 5880);
     assert.equal(only(changed.pipeline.outputs, "http")["port"], 9123);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -168,16 +209,29 @@ test("local variant: the cluster's stages, on a given glob, folder, node and Cli
   // Everything else is the cluster's, key for key.
   const without = (s: Section, ...keys: string[]): Section => Object.fromEntries(Object.entries(s).filter(([k]) => !keys.includes(k)));
   assert.deepEqual(without(http, "host", "port", "http_user", "http_passwd", "match"), without(only(cluster.pipeline.outputs, "http"), "host", "port", "http_user", "http_passwd", "match"));
-  assert.deepEqual(without(tail, "path", "db", "tag"), without(only(cluster.pipeline.inputs, "tail"), "path", "db", "tag"));
+  assert.deepEqual(without(tail, "path", "db", "tag", "exclude_path"), without(only(cluster.pipeline.inputs, "tail"), "path", "db", "tag", "exclude_path"));
+  for (const name of ["opentelemetry", "http"]) assert.deepEqual(without(only(c.pipeline.inputs, name), "port"), without(only(cluster.pipeline.inputs, name), "port"));
+  assert.equal(only(c.pipeline.inputs, "opentelemetry")["port"], local.otlpPort);
+  assert.equal(only(c.pipeline.inputs, "http")["port"], local.jsonPort);
+  const kube = only(c.pipeline.filters ?? [], "kubernetes");
+  assert.equal(kube["kube_meta_preload_cache_dir"], local.podMetadata?.dir);
+  assert.equal(kube["kube_tag_prefix"], "kube.tmp.run.pods.");
+  const apiOnly = ["kube_tag_prefix", "kube_meta_preload_cache_dir", "kube_url"];
+  assert.deepEqual(without(kube, ...apiOnly), without(only(cluster.pipeline.filters ?? [], "kubernetes"), ...apiOnly));
+  assert.deepEqual(c.parsers, cluster.parsers);
   assert.deepEqual(without(c.service, "storage.path", "http_port"), without(cluster.service, "storage.path", "http_port"));
   // No user: no credentials at all (ClickHouse's passwordless default user).
   const anonymous = parsed(fluentBitLocalConfig({ logFile: "/x", clickhouse: { host: "127.0.0.1", port: 1 }, stateDir: "/s", nodeName: "n" }));
   const out = only(anonymous.pipeline.outputs, "http");
   assert.ok(!("http_user" in out) && !("http_passwd" in out));
   assert.ok(!isOn(anonymous.service["http_server"]));
+  // Without ports or metadata: tail only, no kubernetes filter.
+  assert.deepEqual(anonymous.pipeline.inputs.map((i) => i["name"]), ["tail"]);
+  assert.deepEqual(anonymous.pipeline.filters?.map((f) => f["name"]), ["record_modifier"]);
   // The benchmark's baseline: tail -> http into another table, nothing else.
   const bare = parsed(fluentBitLocalConfig({ ...local, bare: { table: "otel.raw_lines" } }));
   assert.equal(bare.pipeline.filters, undefined);
+  assert.deepEqual(bare.pipeline.inputs.map((i) => i["name"]), ["tail"]);
   assert.equal(only(bare.pipeline.inputs, "tail")["path_key"], undefined);
   assert.equal(only(bare.pipeline.outputs, "http")["uri"], insertUri("otel.raw_lines"));
 });
@@ -203,7 +257,7 @@ test("fluent-bit --dry-run accepts both configs (v5+ also checks every plugin pr
   try {
     const configs = {
       "cluster.yaml": fluentBitConfig(model).replaceAll(STATE_DIR, dir),
-      "local.yaml": fluentBitLocalConfig({ ...local, stateDir: dir, logFile: join(dir, "x.log") }),
+      "local.yaml": fluentBitLocalConfig({ ...local, stateDir: dir, logFile: join(dir, "x.log"), podMetadata: { dir, podsDir: dir } }),
     };
     for (const [name, text] of Object.entries(configs)) {
       const file = join(dir, name);

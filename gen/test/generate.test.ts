@@ -117,8 +117,10 @@ describe("generated manifests", () => {
     assert.equal(svc("clickhouse").spec.type, "ClusterIP");
     assert.deepEqual(svc("clickhouse").spec.ports.map((p: any) => p.port), [8123, 9000, 9009]);
     assert.equal(svc("hyperdx-node").spec.ports[0].port, 8080);
-    const unforwarded = generateWith((p) => (p["vm"]["forwards"] = p["vm"]["forwards"].filter((f: any) => f.to !== "fluentbit.http")));
+    const unforwarded = generateWith((p) => (p["vm"]["forwards"] = p["vm"]["forwards"].filter((f: any) => !f.to.startsWith("fluentbit."))));
     assert.ok(!objectsOf(unforwarded).some((o) => (o["metadata"] as any)?.name === "fluentbit-node"));
+    const fluentbitNode = svc("fluentbit-node");
+    assert.deepEqual(fluentbitNode.spec.ports.map((p: any) => p.port), [2020, 4318, 9880], "FluentBit's health, OTLP and JSON ports reach the host");
   });
 
   it("is byte-for-byte deterministic, LF only, with a header and one trailing newline", () => {

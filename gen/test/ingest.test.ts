@@ -281,8 +281,8 @@ describe("the ingest view (container line -> otel_logs row) on chDB", () => {
     assert.equal(row.LogAttributes[valid], valid);
     // Invalid bytes reach ClickHouse as FluentBit sends them; each bad run becomes one U+FFFD.
     session.query(`TRUNCATE TABLE ${TABLE}`);
-    session.query(`INSERT INTO ${INGEST} SELECT '${nowTime()}', 'stdout', concat('{"msg":"a', unhex('FF'), 'b","k":"c', unhex('C0AF'), 'd"}'), '${FILE}', '${NODE}'`);
-    session.query(`INSERT INTO ${INGEST} SELECT '${nowTime()}', 'stdout', concat('raw ', unhex('8080'), ' line'), '${FILE}', '${NODE}'`);
+    session.query(`INSERT INTO ${INGEST} (time, stream, log, file, node) SELECT '${nowTime()}', 'stdout', concat('{"msg":"a', unhex('FF'), 'b","k":"c', unhex('C0AF'), 'd"}'), '${FILE}', '${NODE}'`);
+    session.query(`INSERT INTO ${INGEST} (time, stream, log, file, node) SELECT '${nowTime()}', 'stdout', concat('raw ', unhex('8080'), ' line'), '${FILE}', '${NODE}'`);
     const stored = session.query(`SELECT Body, LogAttributes['k'] FROM ${TABLE} ORDER BY Timestamp FORMAT JSONCompactEachRow`, "JSONCompactEachRow").trim().split("\n");
     assert.deepEqual(stored.map((l) => JSON.parse(l) as unknown), [["a\uFFFDb", "c\uFFFDd"], ["raw \uFFFD line", ""]]);
   });

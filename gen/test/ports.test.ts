@@ -42,6 +42,8 @@ describe("ports.json", () => {
       "clickhouse.http": [28123, 8123],
       "clickhouse.native": [29000, 9000],
       "fluentbit.http": [22020, 2020],
+      "fluentbit.otlp": [24318, 4318],
+      "fluentbit.json": [29880, 9880],
     });
   });
 
@@ -71,7 +73,7 @@ describe("ports.json", () => {
 
   it("rejects two forwards on one host port, and one target forwarded twice", () => {
     expectProblem((p) => (p["vm"]["forwards"][2]["host"] = 28080), /^vm\.forwards\[2\]\.host: host port 28080 is already forwarded by vm\.forwards\[1\]; each host port forwards once$/);
-    expectProblem((p) => p["vm"]["forwards"].push({ host: 30000, to: "hyperdx.ui" }), /^vm\.forwards\[5\]\.to: "hyperdx\.ui" is already forwarded by vm\.forwards\[1\]/);
+    expectProblem((p) => p["vm"]["forwards"].push({ host: 30000, to: "hyperdx.ui" }), /^vm\.forwards\[7\]\.to: "hyperdx\.ui" is already forwarded by vm\.forwards\[1\]/);
   });
 
   it("rejects host ports below 1024", () => {
@@ -79,7 +81,7 @@ describe("ports.json", () => {
   });
 
   it("rejects forwards to unknown targets and names the allowed ones", () => {
-    expectProblem((p) => (p["vm"]["forwards"][1]["to"] = "hyperdx.api"), /^vm\.forwards\[1\]\.to: unknown target "hyperdx\.api"; allowed targets: "vm\.ssh", "loggen\.health", "fluentbit\.http", "clickhouse\.http", "clickhouse\.native", "clickhouse\.interserver", "hyperdx\.ui", "hyperdx\.static"$/);
+    expectProblem((p) => (p["vm"]["forwards"][1]["to"] = "hyperdx.api"), /^vm\.forwards\[1\]\.to: unknown target "hyperdx\.api"; allowed targets: "vm\.ssh", "loggen\.health", "fluentbit\.http", "fluentbit\.otlp", "fluentbit\.json", "clickhouse\.http", "clickhouse\.native", "clickhouse\.interserver", "hyperdx\.ui", "hyperdx\.static"$/);
   });
 
   it("reports every problem at once, not only the first", () => {

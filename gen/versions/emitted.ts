@@ -6,16 +6,40 @@ import { ddlStatements } from "../clickhouse/ddl.ts";
 import { fluentBitConfig, fluentBitLocalConfig, INSERT_SETTINGS } from "../fluentbit/config.ts";
 import type { Model } from "../model/model.ts";
 
-/** FluentBit: "service.<key>" and "<input|filter|output>.<plugin>.<key>" of both configs. */
+type Section = Record<string, unknown>;
+
+/**
+ * FluentBit: "service.<key>", "parser.<format>.<key>", "<input|filter|output>.<plugin>.<key>"
+ * and an input's "processor.<plugin>.<key>" of both configs.
+ */
 export function fluentBitKeys(model: Model): Set<string> {
   const keys = new Set<string>();
-  const local = fluentBitLocalConfig({ logFile: "/x", clickhouse: { host: "h", port: 1 }, stateDir: "/s", nodeName: "n", user: "u", passwordEnv: "P", httpPort: 2 });
-  for (const text of [fluentBitConfig(model), local]) {
-    const doc = parse(text) as { service: Record<string, unknown>; pipeline: Record<string, Record<string, unknown>[] | undefined> };
-    for (const k of Object.keys(doc.service)) keys.add(`service.${k}`);
-    for (const [kind, sections] of Object.entries(doc.pipeline)) {
-      for (const s of sections ?? []) for (const k of Object.keys(s)) if (k !== "name") keys.add(`${kind.replace(/s$/, "")}.${String(s["name"])}.${k}`);
+  const local = fluentBitLocalConfig({
+    logFile: "/x",
+    clickhouse: { host: "h", port: 1 },
+    stateDir: "/s",
+    nodeName: "n",
+    user: "u",
+    passwordEnv: "P",
+    httpPort: 2,
+    otlpPort: 3,
+    jsonPort: 4,
+    podMetadata: { dir: "/m", podsDir: "/p" },
+  });
+  const add = (kind: string, s: Section): void => {
+    for (const [k, v] of Object.entries(s)) {
+      if (k === "name") continue;
+      if (k === "processors") {
+        for (const list of Object.values(v as Record<string, Section[]>)) for (const p of list) add("processor", p);
+      }
+      keys.add(`${kind}.${String(s["name"])}.${k}`);
     }
+  };
+  for (const text of [fluentBitConfig(model), local]) {
+    const doc = parse(text) as { service: Section; parsers?: Section[]; pipeline: Record<string, Section[] | undefined> };
+    for (const k of Object.keys(doc.service)) keys.add(`service.${k}`);
+    for (const p of doc.parsers ?? []) for (const k of Object.keys(p)) if (k !== "name" && k !== "format") keys.add(`parser.${String(p["format"])}.${k}`);
+    for (const [kind, sections] of Object.entries(doc.pipeline)) for (const s of sections ?? []) add(kind.replace(/s$/, ""), s);
   }
   return keys;
 }

@@ -14,6 +14,9 @@ export interface Supported {
 const FB_CONFIG = "src/flb_config.c";
 const FB_TAIL = "plugins/in_tail/tail.c";
 const FB_HTTP = "plugins/out_http/http.c";
+const FB_KUBE = "plugins/filter_kubernetes/kubernetes.c";
+const FB_OTLP = "plugins/in_opentelemetry/opentelemetry.c";
+const FB_LUA = "plugins/filter_lua/lua.c";
 /** fluent/fluent-bit: YAML configuration (every key below is read from it since 2.0). */
 export const FLUENT_BIT_KEYS: Readonly<Record<string, Supported>> = {
   "service.flush": { since: "2.0", source: FB_CONFIG },
@@ -62,6 +65,36 @@ export const FLUENT_BIT_KEYS: Readonly<Record<string, Supported>> = {
   "output.http.json_date_key": { since: "2.0", source: FB_HTTP },
   "output.http.http_user": { since: "2.0", source: FB_HTTP },
   "output.http.http_passwd": { since: "2.0", source: FB_HTTP },
+  // Every container, the pods' labels and the two HTTP inputs (issue: every pod's logs).
+  "input.tail.exclude_path": { since: "2.0", source: FB_TAIL },
+  "filter.kubernetes.match": { since: "2.0", source: "src/flb_filter.c" },
+  "filter.kubernetes.kube_tag_prefix": { since: "2.0", source: FB_KUBE },
+  "filter.kubernetes.regex_parser": { since: "2.0", source: FB_KUBE },
+  "filter.kubernetes.labels": { since: "2.0", source: FB_KUBE },
+  "filter.kubernetes.annotations": { since: "2.0", source: FB_KUBE },
+  "filter.kubernetes.merge_log": { since: "2.0", source: FB_KUBE },
+  "filter.kubernetes.k8s-logging.parser": { since: "2.0", source: FB_KUBE },
+  "filter.kubernetes.k8s-logging.exclude": { since: "2.0", source: FB_KUBE },
+  "filter.kubernetes.buffer_size": { since: "2.0", source: FB_KUBE },
+  "filter.kubernetes.kube_url": { since: "2.0", source: FB_KUBE },
+  "filter.kubernetes.kube_meta_preload_cache_dir": { since: "2.0", source: FB_KUBE },
+  // The YAML `parsers:` section of the main file: absent from v3.1.0's src/config_format/flb_cf_yaml.c.
+  "parser.regex.regex": { since: "3.2", source: "src/config_format/flb_cf_yaml.c" },
+  "input.opentelemetry.tag": { since: "2.0", source: "src/flb_input.c" },
+  "input.opentelemetry.listen": { since: "2.0", source: "src/flb_input.c" },
+  "input.opentelemetry.port": { since: "2.0", source: "src/flb_input.c" },
+  "input.opentelemetry.storage.type": { since: "2.0", source: "src/flb_input.c" },
+  "input.opentelemetry.tag_from_uri": { since: "3.0", source: FB_OTLP },
+  "input.opentelemetry.logs_body_key": { since: "4.1", source: FB_OTLP },
+  // An input's `processors:` (YAML): since v2.1.0.
+  "input.opentelemetry.processors": { since: "2.1", source: "src/config_format/flb_cf_yaml.c" },
+  "input.http.listen": { since: "2.0", source: "src/flb_input.c" },
+  "input.http.port": { since: "2.0", source: "src/flb_input.c" },
+  "input.http.storage.type": { since: "2.0", source: "src/flb_input.c" },
+  "input.http.processors": { since: "2.1", source: "src/config_format/flb_cf_yaml.c" },
+  "processor.lua.call": { since: "2.1", source: FB_LUA },
+  "processor.lua.code": { since: "2.1", source: FB_LUA },
+  "processor.lua.time_as_table": { since: "2.1", source: FB_LUA },
 };
 
 const CH_SERVER = "src/Core/ServerSettings.cpp";
@@ -69,6 +102,7 @@ const CH_MAIN = "programs/server/Server.cpp";
 const CH_USERS = "src/Access/UsersConfigAccessStorage.cpp";
 const CH_MERGETREE = "src/Storages/MergeTree/MergeTreeSettings.cpp";
 const CH_SETTINGS = "src/Core/Settings.cpp";
+const CH_FORMATS = "src/Core/FormatFactorySettings.h";
 /** ClickHouse/ClickHouse: server config.xml, users.xml, MergeTree and query settings. */
 export const CLICKHOUSE_KEYS: Readonly<Record<string, Supported>> = {
   "server.logger": { since: "20.3", source: "src/Loggers/Loggers.cpp" },
@@ -163,6 +197,11 @@ export const CLICKHOUSE_KEYS: Readonly<Record<string, Supported>> = {
   "table.non_replicated_deduplication_window": { since: "21.1", source: CH_MERGETREE },
   "query.input_format_skip_unknown_fields": { since: "20.3", source: CH_SETTINGS },
   "query.deduplicate_blocks_in_dependent_materialized_views": { since: "20.3", source: CH_SETTINGS },
+  // Read by 23.9 (src/Core/SettingsChangesHistory.cpp turns them on by default there), bools by 24.1.
+  "query.input_format_json_read_objects_as_strings": { since: "23.9", source: CH_FORMATS },
+  "query.input_format_json_read_arrays_as_strings": { since: "23.9", source: CH_FORMATS },
+  "query.input_format_json_read_numbers_as_strings": { since: "23.9", source: CH_FORMATS },
+  "query.input_format_json_read_bools_as_strings": { since: "24.1", source: CH_FORMATS },
 };
 
 /** Keys emitted but missing from the table, or newer than the recorded version. */
