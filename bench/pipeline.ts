@@ -18,7 +18,22 @@ import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { LOGS } from "../gen/clickhouse/ddl.ts";
 import { fluentBitLocalConfig } from "../gen/fluentbit/config.ts";
-import { clickhouseKind, criTime, fluentBitBinary, freePort, nowNs, podLogFile, ROOT, sleep, startClickHouse, startFluentBit, type ClickHouse } from "../checks/pipeline-harness.ts";
+import { labels } from "../gen/k8s/common.ts";
+import {
+  clickhouseKind,
+  criTime,
+  fluentBitBinary,
+  freePort,
+  nowNs,
+  podLogFile,
+  podMetadata,
+  podMetadataDir,
+  ROOT,
+  sleep,
+  startClickHouse,
+  startFluentBit,
+  type ClickHouse,
+} from "../checks/pipeline-harness.ts";
 
 const LINES = Number(process.env["BENCH_LINES"] ?? 1_000_000);
 const RATE = Number(process.env["BENCH_RATE"] ?? 5000);
@@ -74,6 +89,8 @@ async function throughput(ch: ClickHouse, dir: string, table: string, bare: bool
       user: ch.ingestUser,
       passwordEnv: "BENCH_PASSWORD",
       logLevel: "warn",
+      // The generated chain's kubernetes filter, fed from files instead of the API.
+      podMetadata: { dir: podMetadataDir(dir), podsDir: join(dir, "pods") },
       ...(bare ? { bare: { table: RAW_TABLE } } : {}),
     }),
   );
@@ -97,10 +114,25 @@ async function throughput(ch: ClickHouse, dir: string, table: string, bare: bool
 }
 
 async function latency(ch: ClickHouse, dir: string): Promise<{ p50: number; p99: number; max: number; n: number }> {
-  const file = podLogFile(join(dir, "steady"), { ...POD, pod: "loggen-steady" });
+  const steady = join(dir, "steady");
+  const pod = { ...POD, pod: "loggen-steady" };
+  const file = podLogFile(steady, pod);
   writeFileSync(file, "");
+  podMetadata(steady, pod, labels("loggen"));
   const config = join(dir, "steady.yaml");
-  writeFileSync(config, fluentBitLocalConfig({ logFile: join(dir, "steady", "pods", "*", "*", "*.log"), clickhouse: { host: ch.host, port: ch.port }, stateDir: join(dir, "fb-steady"), nodeName: "bench", user: ch.ingestUser, passwordEnv: "BENCH_PASSWORD", logLevel: "warn" }));
+  writeFileSync(
+    config,
+    fluentBitLocalConfig({
+      logFile: join(steady, "pods", "*", "*", "*.log"),
+      clickhouse: { host: ch.host, port: ch.port },
+      stateDir: join(dir, "fb-steady"),
+      nodeName: "bench",
+      user: ch.ingestUser,
+      passwordEnv: "BENCH_PASSWORD",
+      logLevel: "warn",
+      podMetadata: { dir: podMetadataDir(steady), podsDir: join(steady, "pods") },
+    }),
+  );
   const fb = startFluentBit(config, { BENCH_PASSWORD: ch.ingestPassword });
   await sleep(1000);
   const emitted: number[] = []; // count -> emit time (ms, performance clock)
@@ -154,6 +186,7 @@ async function main(): Promise<void> {
   try {
     await ch.query(`CREATE TABLE ${RAW_TABLE} (time String, stream LowCardinality(String), _p String, log String) ENGINE = MergeTree ORDER BY tuple()`);
     await writeLoggenFile(podLogFile(dir, POD));
+    podMetadata(dir, POD, labels("loggen"));
     const version = spawnSync(fluentBitBinary() as string, ["--version"], { encoding: "utf8" }).stdout.split("\n")[0];
     const bare = await throughput(ch, dir, RAW_TABLE, true);
     const full = await throughput(ch, dir, LOGS, false);

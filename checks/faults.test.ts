@@ -11,7 +11,7 @@ import { test } from "node:test";
 import { HOURLY_QUERY, LOGS } from "../gen/clickhouse/ddl.ts";
 import { fluentBitLocalConfig } from "../gen/fluentbit/config.ts";
 import { requireEngine } from "./engines.ts";
-import { clickhouseKind, criTime, fluentBitBinary, freePort, nowNs, podLogFile, sleep, startClickHouse, startFluentBit } from "./pipeline-harness.ts";
+import { clickhouseKind, criTime, fluentBitBinary, freePort, nowNs, podLogFile, podMetadata, podMetadataDir, sleep, startClickHouse, startFluentBit } from "./pipeline-harness.ts";
 
 const SECONDS = Number(process.env["FAULT_SECONDS"] ?? 120);
 const RATE = Number(process.env["FAULT_RATE"] ?? 8000);
@@ -30,10 +30,25 @@ async function storm(victim: "fluent-bit" | "clickhouse", everyMs: number): Prom
   const ch = await startClickHouse(dir);
   const stopAt = Date.now() + SECONDS * 1000;
   try {
-    const logFile = podLogFile(dir, { namespace: "otel-demo", pod: "storm-0", uid: "00000000-0000-0000-0000-000000000001", container: "storm" });
+    const pod = { namespace: "otel-demo", pod: "storm-0", uid: "00000000-0000-0000-0000-000000000001", container: "storm" };
+    const logFile = podLogFile(dir, pod);
     writeFileSync(logFile, "");
+    podMetadata(dir, pod, { "app.kubernetes.io/name": "storm" });
     const config = join(dir, "fluent-bit.yaml");
-    writeFileSync(config, fluentBitLocalConfig({ logFile: join(dir, "pods", "*", "*", "*.log"), clickhouse: { host: ch.host, port: ch.port }, stateDir: join(dir, "fb"), nodeName: "storm", user: ch.ingestUser, passwordEnv: "STORM_PASSWORD", httpPort: await freePort(), logLevel: "warn" }));
+    writeFileSync(
+      config,
+      fluentBitLocalConfig({
+        logFile: join(dir, "pods", "*", "*", "*.log"),
+        clickhouse: { host: ch.host, port: ch.port },
+        stateDir: join(dir, "fb"),
+        nodeName: "storm",
+        user: ch.ingestUser,
+        passwordEnv: "STORM_PASSWORD",
+        httpPort: await freePort(),
+        logLevel: "warn",
+        podMetadata: { dir: podMetadataDir(dir), podsDir: join(dir, "pods") },
+      }),
+    );
     const fb = startFluentBit(config, { STORM_PASSWORD: ch.ingestPassword });
     // The writer: RATE lines/s in 10 ms batches, each line numbered (count) and timestamped.
     let emitted = 0;

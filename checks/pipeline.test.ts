@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, describe, test } from "node:test";
 import { fluentBitLocalConfig } from "../gen/fluentbit/config.ts";
+import { labels } from "../gen/k8s/common.ts";
 import { DATABASE, LOGS_TABLE } from "../gen/model/names.ts";
 import { requireEngine } from "./engines.ts";
 import {
@@ -20,6 +21,8 @@ import {
   freePort,
   nowNs,
   podLogFile,
+  podMetadata,
+  podMetadataDir,
   ROOT,
   sleep,
   startClickHouse,
@@ -67,6 +70,8 @@ describe("pipeline: real fluent-bit into ClickHouse", () => {
     console.log(`pipeline: fluent-bit ${fluentBitBinary()}; ClickHouse: ${ch.description}`);
     logFile = podLogFile(dir, POD);
     writeFileSync(logFile, "");
+    // The labels the generated Deployment gives loggen's pods, where the kubernetes filter finds them.
+    podMetadata(dir, POD, labels("loggen"));
     const passwordEnv = "PIPELINE_INGEST_PASSWORD";
     const config = join(dir, "fluent-bit.yaml");
     writeFileSync(
@@ -79,6 +84,7 @@ describe("pipeline: real fluent-bit into ClickHouse", () => {
         user: ch.ingestUser,
         passwordEnv,
         httpPort: await freePort(),
+        podMetadata: { dir: podMetadataDir(dir), podsDir: join(dir, "pods") },
       }),
     );
     fb = startFluentBit(config, { [passwordEnv]: ch.ingestPassword });
@@ -130,6 +136,7 @@ describe("pipeline: real fluent-bit into ClickHouse", () => {
     assert.deepEqual(resource, {
       ServiceName: "loggen",
       ResourceAttributes: {
+        ...Object.fromEntries(Object.entries(labels("loggen")).map(([k, v]) => [`k8s.pod.label.${k}`, v])),
         "service.name": "loggen",
         "k8s.namespace.name": POD.namespace,
         "k8s.pod.name": POD.pod,

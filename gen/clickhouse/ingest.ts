@@ -339,7 +339,7 @@ export function ingestStages(): string[] {
     `if(is_otlp, ${attributeMap("JSONExtractRaw(otlp_group, 'resource', 'attributes')")}, map()) AS otlp_resource`,
     // ServiceName: OTLP's service.name; the posted body's `service`, else the http path;
     // the pod's labels, else its container; pino's logger name; else unknown.
-    `multiIf(is_otlp, otlp_resource['service.name'], body_service != '', body_service, input = 'http' AND tag != '', tag, ${labelService.map((l) => `${l} != '', ${l}`).join(", ")}, pod_path[4] != '', pod_path[4], scope_name != '', scope_name, 'unknown') AS service`,
+    `multiIf(is_otlp AND otlp_resource['service.name'] != '', otlp_resource['service.name'], body_service != '', body_service, input = 'http' AND tag != '', tag, ${labelService.map((l) => `${l} != '', ${l}`).join(", ")}, pod_path[4] != '', pod_path[4], scope_name != '', scope_name, 'unknown') AS service`,
     // k8s.pod.label.<key>: the OTel semantic convention for a pod's labels.
     "mapFromArrays(arrayMap(k -> concat('k8s.pod.label.', k), mapKeys(pod_labels)), mapValues(pod_labels)) AS label_attributes",
   ];

@@ -333,3 +333,186 @@ describe("the ingest view (container line -> otel_logs row) on chDB", () => {
     assert.equal(session.query(`SELECT countMerge(LogCount) FROM ${DATABASE}.otel_logs_hourly`, "TSV").trim(), "3");
   });
 });
+
+interface FullRow extends Row {
+  ScopeVersion: string;
+  ScopeAttributes: Record<string, string>;
+  EventName: string;
+}
+/** Inserts records shaped as FluentBit sends them (any input) and returns their rows in insert order. */
+function ingestRecords(records: readonly (object | string)[]): FullRow[] {
+  session.query(`TRUNCATE TABLE ${TABLE}`);
+  session.query(`${insertQuery()}\n${records.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n")}\n`);
+  const out = session.query(
+    `SELECT toString(Timestamp) AS Timestamp, TraceId, SpanId, TraceFlags, SeverityText, SeverityNumber, ServiceName, Body, ResourceAttributes, ScopeName, ScopeVersion, ScopeAttributes, LogAttributes, EventName, RandomNumber, RandomString, toString(Count) AS Count FROM ${TABLE} ORDER BY Timestamp FORMAT JSONEachRow`,
+    "JSONEachRow",
+  );
+  const rows = out.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as FullRow);
+  assert.equal(rows.length, records.length, "one row per record");
+  return rows;
+}
+
+describe("the ingest view for every pod and the HTTP inputs, on chDB", () => {
+  // The kubernetes filter's map for a pod, as fluent-bit 5.0.7 adds it (labels among it).
+  const kubernetes = (labels: Record<string, string>): object => ({
+    pod_name: POD.pod,
+    namespace_name: POD.namespace,
+    pod_id: POD.uid,
+    labels,
+    host: NODE,
+    container_name: POD.container,
+    docker_id: "0123",
+    container_hash: "sha256:abc",
+    container_image: "example/app:1",
+  });
+
+  test("service name: app.kubernetes.io/name, then app, then the container; labels become k8s.pod.label.*", () => {
+    const rows = ingestRecords([
+      { time: nowTime(), stream: "stdout", log: "a", file: FILE, node: NODE, kubernetes: kubernetes({ "app.kubernetes.io/name": "storefront", app: "web" }) },
+      { time: nowTime(), stream: "stdout", log: "b", file: FILE, node: NODE, kubernetes: kubernetes({ app: "web", tier: "frontend" }) },
+      { time: nowTime(), stream: "stdout", log: "c", file: FILE, node: NODE, kubernetes: kubernetes({ tier: "frontend" }) },
+      { time: nowTime(), stream: "stdout", log: "d", file: FILE, node: NODE },
+    ]);
+    assert.deepEqual(rows.map((r) => r.ServiceName), ["storefront", "web", POD.container, POD.container]);
+    assert.deepEqual(rows[1]?.ResourceAttributes, {
+      "k8s.pod.label.app": "web",
+      "k8s.pod.label.tier": "frontend",
+      "service.name": "web",
+      "k8s.namespace.name": POD.namespace,
+      "k8s.pod.name": POD.pod,
+      "k8s.pod.uid": POD.uid,
+      "k8s.container.name": POD.container,
+      "k8s.container.restart_count": "0",
+      "k8s.node.name": NODE,
+    });
+  });
+
+  test("a line that is not JSON gets the severity it writes in a common form, else none", () => {
+    const cases: [string, string, number][] = [
+      ["2026.11.21 10:00:00.123456 [ 42 ] {} <Error> Application: boom", "ERROR", 17],
+      ["2026.11.21 10:00:00.123456 [ 42 ] {} <Warning> Context: slow", "WARN", 13],
+      ["2026.11.21 10:00:00.123456 [ 42 ] {} <Information> Application: ready", "INFO", 9],
+      ['time=2026-11-21T10:00:00Z level=warn msg="disk low"', "WARN", 13],
+      ["ts=1 lvl=ERROR caller=main.go:12 msg=x", "ERROR", 17],
+      ["[INFO] plugin/reload: Running configuration", "INFO", 9],
+      ["[WARNING] plugin/kubernetes: watch closed", "WARN", 13],
+      ["[error] upstream timed out", "ERROR", 17],
+      ["ERROR: relation does not exist", "ERROR", 17],
+      ["FATAL: the database system is shutting down", "FATAL", 21],
+      ["2026-11-21T10:00:00.000000Z  INFO static_web_server::server: listening", "INFO", 9],
+      ["2026-11-21T10:00:00.000000Z DEBUG static_web_server::handler: GET /", "DEBUG", 5],
+      ["GET /cart 200 12ms", "", 0],
+      ["an error occurred: nothing in a known form", "", 0],
+      ["Error: lowercase prose is not a level", "", 0],
+    ];
+    const rows = ingest(cases.map(([log]) => ({ log })));
+    rows.forEach((row, i) => {
+      const [log, text, number] = cases[i] ?? [];
+      assert.deepEqual([row.SeverityText, row.SeverityNumber, row.Body], [text, number, log], log);
+      assert.deepEqual(row.LogAttributes, { "log.iostream": "stdout" });
+    });
+  });
+
+  test("other loggers' JSON: message is the Body, severity (a name or OTel's number) the severity", () => {
+    const rows = ingest([
+      { log: '{"message":"m1","severity":"warning"}' },
+      { log: '{"message":"m2","severity":"ERROR"}' },
+      { log: '{"message":"m3","severity":17}' },
+      { log: '{"msg":"m4","message":"kept","level":"info","severity":"ERROR"}' },
+      { log: '{"message":{"nested":true}}' },
+      { log: '{"event":"no message"}' },
+    ]);
+    const own = (r: Row | undefined): Record<string, string> => Object.fromEntries(Object.entries(r?.LogAttributes ?? {}).filter(([k]) => k !== "log.iostream"));
+    assert.deepEqual([rows[0]?.Body, rows[0]?.SeverityText, rows[0]?.SeverityNumber, own(rows[0])], ["m1", "WARN", 13, { severity: "warning" }]);
+    assert.deepEqual([rows[1]?.Body, rows[1]?.SeverityText, rows[1]?.SeverityNumber, own(rows[1])], ["m2", "ERROR", 17, {}]);
+    assert.deepEqual([rows[2]?.Body, rows[2]?.SeverityText, rows[2]?.SeverityNumber, own(rows[2])], ["m3", "ERROR", 17, {}]);
+    // pino's msg and level win; the others stay as attributes.
+    assert.deepEqual([rows[3]?.Body, rows[3]?.SeverityText, own(rows[3])], ["m4", "INFO", { message: "kept", severity: "ERROR" }]);
+    assert.equal(rows[4]?.Body, '{"nested":true}');
+    assert.deepEqual([rows[5]?.Body, own(rows[5])], ["", { event: "no message" }]);
+  });
+
+  test("http input: the posted object is the line; service from its body, else the path", () => {
+    const time = `${new Date().toISOString().slice(0, 19)}.123456789Z`;
+    const rows = ingestRecords([
+      { tag: "orders", input: "http", time, log: { message: "hello", level: "warn", service: "checkout", user: { id: 7 } } },
+      { tag: "payments", input: "http", time: time.replace("123456789", "123456790"), log: { message: "from path", service: 5 } },
+    ]);
+    assert.deepEqual(rows[0], {
+      Timestamp: time.replace("T", " ").replace("Z", ""),
+      TraceId: "",
+      SpanId: "",
+      TraceFlags: 0,
+      SeverityText: "WARN",
+      SeverityNumber: 13,
+      ServiceName: "checkout",
+      Body: "hello",
+      ResourceAttributes: { "service.name": "checkout" },
+      ScopeName: "",
+      ScopeVersion: "",
+      ScopeAttributes: {},
+      LogAttributes: { "user.id": "7" },
+      EventName: "",
+      RandomNumber: null,
+      RandomString: "",
+      Count: "0",
+    });
+    // A service that is not a string stays an attribute; the path names the service.
+    assert.deepEqual([rows[1]?.ServiceName, rows[1]?.LogAttributes], ["payments", { service: "5" }]);
+  });
+
+  test("OTLP: each field in the column the Collector's ClickHouse exporter uses", () => {
+    const time = `${new Date().toISOString().slice(0, 19)}.000000007Z`;
+    // As fluent-bit 5.0.7 sends a protobuf record after the Lua stage (gen/fluentbit/lua.ts);
+    // __internal__'s own trace_id/span_id are the raw bytes FluentBit cannot render, unused.
+    const record = {
+      __internal__: {
+        group_attributes: {
+          resource: { attributes: { "service.name": "checkout", "host.name": "h1", "k8s.pod.ip": "10.0.0.7", tags: ["a", "b"], limits: { cpu: 2 } }, schema_url: "https://opentelemetry.io/schemas/1.26.0" },
+          scope: { name: "shop.payments", version: "2.1.0", attributes: { team: "pay", level: 3 } },
+        },
+        log_metadata: {
+          otlp: {
+            timestamp: 1,
+            severity_number: 17,
+            severity_text: "Error",
+            attributes: { "order.id": 42, ok: false, amount: 12.5, msg: "an attribute, not the body", level: "not a level", big: "BIG", err: { code: "E1" } },
+            trace_id: "\u0003?",
+            span_id: "\u0003",
+            trace_flags: 1,
+            event_name: "payment.failed",
+          },
+        },
+      },
+      time,
+      trace_id: "5B8EFFF798038103D269B633813FC60C",
+      span_id: "eee19b7ec3c1b174",
+      input: "otlp",
+      log: "payment failed",
+    };
+    const kvBody = { ...record, time: time.replace("007Z", "008Z"), log: { a: "b", n: 1 }, __internal__: { group_attributes: { resource: { attributes: {} }, scope: {} }, log_metadata: { otlp: {} } }, trace_id: "", span_id: "" };
+    // int64's largest, written as FluentBit writes it (JSON.stringify would round it).
+    const [row, kv] = ingestRecords([JSON.stringify(record).replace('"BIG"', "9223372036854775807"), kvBody]);
+    assert.deepEqual(row, {
+      Timestamp: time.replace("T", " ").replace("Z", ""),
+      TraceId: "5b8efff798038103d269b633813fc60c",
+      SpanId: "eee19b7ec3c1b174",
+      TraceFlags: 1,
+      SeverityText: "Error",
+      SeverityNumber: 17,
+      ServiceName: "checkout",
+      Body: "payment failed",
+      ResourceAttributes: { "service.name": "checkout", "host.name": "h1", "k8s.pod.ip": "10.0.0.7", tags: '["a","b"]', limits: '{"cpu":2}' },
+      ScopeName: "shop.payments",
+      ScopeVersion: "2.1.0",
+      ScopeAttributes: { team: "pay", level: "3" },
+      LogAttributes: { "order.id": "42", ok: "false", amount: "12.5", msg: "an attribute, not the body", level: "not a level", big: "9223372036854775807", "err.code": "E1" },
+      EventName: "payment.failed",
+      RandomNumber: null,
+      RandomString: "",
+      Count: "0",
+    });
+    // A map body is its JSON text; no service.name: unknown; nothing else invented.
+    assert.deepEqual([kv?.Body, kv?.ServiceName, kv?.SeverityText, kv?.SeverityNumber, kv?.LogAttributes, kv?.ResourceAttributes], ['{"a":"b","n":1}', "unknown", "", 0, {}, {}]);
+  });
+});
