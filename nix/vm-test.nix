@@ -8,6 +8,35 @@ let
   model = import ./model.nix { };
   inherit (model) names;
   svc = model.ports.services;
+  # One record each way in, as the README's curl examples send them.
+  otlpBody = builtins.toJSON {
+    resourceLogs = [
+      {
+        resource.attributes = [
+          {
+            key = "service.name";
+            value.stringValue = "vm-test-otlp";
+          }
+        ];
+        scopeLogs = [
+          {
+            logRecords = [
+              {
+                severityNumber = 9;
+                severityText = "INFO";
+                body.stringValue = "hello over OTLP/HTTP";
+              }
+            ];
+          }
+        ];
+      }
+    ];
+  };
+  jsonBody = builtins.toJSON {
+    message = "hello over HTTP";
+    level = "warn";
+    service = "vm-test-json";
+  };
 in
 testers.runNixOSTest {
   name = "otel-demo-k3s";
@@ -47,6 +76,45 @@ testers.runNixOSTest {
             " --data-binary 'SELECT uniqExact(RandomString) FROM ${names.database}.${names.logsTable}')"
             " && test \"$n\" -ge 5",
             timeout=600,
+        )
+
+    clickhouse = (
+        "pw=$(k3s kubectl -n ${names.namespace} get secret ${names.credentialsSecret} -o json"
+        " | jq -r '.data[\"${names.secretKeys.defaultPassword}\"]' | base64 -d)"
+        f" && curl -sf -u \"default:$pw\" http://{node_ip}:${toString svc.clickhouse.http}/ --data-binary"
+    )
+
+    with subtest("every pod's logs: rows from at least three services, named by their pods' labels"):
+        machine.wait_until_succeeds(
+            clickhouse + " 'SELECT uniqExact(ServiceName) FROM ${names.database}.${names.logsTable}'"
+            " | { read n; test \"$n\" -ge 3; }",
+            timeout=600,
+        )
+        services = machine.succeed(
+            clickhouse + " 'SELECT DISTINCT ServiceName FROM ${names.database}.${names.logsTable} ORDER BY ServiceName FORMAT TSV'"
+        ).split()
+        print(f"services with rows: {services}")
+        for name in ["loggen", "clickhouse"]:
+            assert name in services, f"no rows from {name}: {services}"
+        # FluentBit's own pods are never read (their lines would feed back).
+        assert "fluentbit" not in services, f"FluentBit's own logs were ingested: {services}"
+
+    with subtest("OTLP/HTTP and JSON over HTTP land as rows"):
+        otlp_body = ${builtins.toJSON otlpBody}
+        json_body = ${builtins.toJSON jsonBody}
+        machine.succeed(
+            "curl -sf -H 'Content-Type: application/json'"
+            f" http://{node_ip}:${toString svc.fluentbit.otlp}/v1/logs -d '" + otlp_body + "'"
+        )
+        machine.succeed(
+            "curl -sf -H 'Content-Type: application/json'"
+            f" http://{node_ip}:${toString svc.fluentbit.json}/vmtest -d '" + json_body + "'"
+        )
+        machine.wait_until_succeeds(
+            clickhouse + " \"SELECT count() FROM ${names.database}.${names.logsTable}"
+            " WHERE (ServiceName, Body) IN (('vm-test-otlp', 'hello over OTLP/HTTP'), ('vm-test-json', 'hello over HTTP'))\""
+            " | grep -qx 2",
+            timeout=120,
         )
 
     with subtest("the HyperDX page is served"):
