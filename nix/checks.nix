@@ -105,8 +105,9 @@ in
     STATIC_WEB_SERVER = lib.getExe pkgs.static-web-server;
   } "node --import tsx --test checks/hyperdx-ui.test.ts";
 
-  # The local pipeline: real fluent-bit and a real ClickHouse server on loopback.
-  pipeline = npmCheck "pipeline" "node --import tsx --test checks/pipeline.test.ts";
+  # The local pipeline: real fluent-bit and a real ClickHouse server on loopback; loggen's
+  # lines, other pods' lines, OTLP/HTTP and JSON posts.
+  pipeline = npmCheck "pipeline" "node --import tsx --test checks/pipeline.test.ts checks/inputs.test.ts";
 
   # The generated FluentBit config (from its ConfigMap) passes `fluent-bit --dry-run`,
   # which checks every plugin property.
