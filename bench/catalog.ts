@@ -20,7 +20,7 @@ import { CARDINALITY_PRECISION, catalogStatements, DISTINCT_STANDARD_ERROR, EXAC
 import { ddlStatements, LOGS } from "../gen/clickhouse/ddl.ts";
 import { insertQuery } from "../gen/fluentbit/config.ts";
 import { loadModel } from "../gen/model/model.ts";
-import { DATABASE } from "../gen/model/names.ts";
+import { DATABASE, NAMESPACE } from "../gen/model/names.ts";
 
 const ROWS = Number(process.env["BENCH_CATALOG_ROWS"] ?? 50_000);
 const BATCH = Number(process.env["BENCH_CATALOG_BATCH"] ?? 5_000);
@@ -51,7 +51,7 @@ const WORKLOADS: readonly Workload[] = [
     concat('{"level":30,"time":', toString(toUnixTimestamp64Milli(ts)), ',"pid":1,"hostname":"', pod, '","count":', toString(intDiv(n, 2) + 1),
            ',"random_number":', toString(sipHash64(n, 2) % 101), ',"random_string":"',
            ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa'][1 + sipHash64(n, 3) % 10], '","msg":"tick"}') AS log,
-    concat('/var/log/pods/otel-demo_', pod, '_3b1f0c2e-9a4d-4c7e-8f21-5d6a7b8c9d0', toString(n % 2), '/loggen/0.log') AS file,
+    concat('/var/log/pods/${NAMESPACE}_', pod, '_3b1f0c2e-9a4d-4c7e-8f21-5d6a7b8c9d0', toString(n % 2), '/loggen/0.log') AS file,
     'otel-demo' AS node
 FROM (
     SELECT number AS n, concat('loggen-6f8b9c7d5-', ['x7k2p', 'm4q9z'][1 + n % 2]) AS pod,

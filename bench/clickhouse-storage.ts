@@ -21,6 +21,8 @@ import { resolve } from "node:path";
 import { Session } from "chdb";
 import { loadModel } from "../gen/model/model.ts";
 import { ddlStatements, LOGS } from "../gen/clickhouse/ddl.ts";
+import { imageRef, type Image } from "../gen/model/images.ts";
+import { NAMESPACE } from "../gen/model/names.ts";
 
 const ROWS = Number(process.env["BENCH_ROWS"] ?? 2_000_000);
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 7);
@@ -112,7 +114,7 @@ interface Target {
 }
 
 const TARGETS: readonly Target[] = [
-  { label: "ours (otel.otel_logs)", table: LOGS, typed: true },
+  { label: `ours (${LOGS})`, table: LOGS, typed: true },
   { label: "exporter (bloom, current)", table: `${BENCH_DB}.exporter_current`, typed: false },
   { label: "exporter (TimestampTime)", table: `${BENCH_DB}.exporter_timestamptime`, typed: false },
 ];
@@ -123,7 +125,7 @@ const TARGETS: readonly Target[] = [
  * per pod, numbers 0..100, one of 10 strings, the kubernetes filter's metadata, pino's
  * pid/hostname. rand() is seeded by the row number so all tables get identical rows.
  */
-function workload(typed: boolean, startNs: bigint): string {
+function workload(typed: boolean, startNs: bigint, loggenImage: Image): string {
   const strings = `[${STRINGS.map((s) => `'${s}'`).join(",")}]`;
   const demoAttrs = typed
     ? ""
@@ -132,9 +134,9 @@ function workload(typed: boolean, startNs: bigint): string {
   return `SELECT
     fromUnixTimestamp64Nano(toInt64(${startNs} + tick * ${TICK_MS * 1_000_000} + pod * 1000003 + (sipHash64(number, 1) % 2000000)), 'UTC') AS Timestamp,
     'INFO' AS SeverityText, 9 AS SeverityNumber, 'loggen' AS ServiceName, 'tick' AS Body,
-    map('service.name', 'loggen', 'k8s.namespace.name', 'otel-demo', 'k8s.pod.name', pod_name,
+    map('service.name', 'loggen', 'k8s.namespace.name', '${NAMESPACE}', 'k8s.pod.name', pod_name,
         'k8s.pod.uid', pod_uid, 'k8s.container.name', 'loggen', 'k8s.node.name', 'otel-demo',
-        'k8s.deployment.name', 'loggen', 'container.image.name', 'otel-demo/loggen:0.1.0') AS ResourceAttributes,
+        'k8s.deployment.name', 'loggen', 'container.image.name', '${imageRef(loggenImage)}') AS ResourceAttributes,
     'fluent-bit' AS ScopeName,
     map('pid', '1', 'hostname', pod_name${demoAttrs}) AS LogAttributes${demoCols}
   FROM (
@@ -244,7 +246,7 @@ function main(): void {
   const results = new Map<string, { storage: Storage; breakdown: string; insertS: number; latency: Map<string, number> }>();
   for (const t of TARGETS) {
     const t0 = performance.now();
-    session.query(`INSERT INTO ${t.table} (${t.typed ? "Timestamp, SeverityText, SeverityNumber, ServiceName, Body, ResourceAttributes, ScopeName, LogAttributes, RandomNumber, RandomString, Count" : "Timestamp, SeverityText, SeverityNumber, ServiceName, Body, ResourceAttributes, ScopeName, LogAttributes"}) ${workload(t.typed, startNs)}`);
+    session.query(`INSERT INTO ${t.table} (${t.typed ? "Timestamp, SeverityText, SeverityNumber, ServiceName, Body, ResourceAttributes, ScopeName, LogAttributes, RandomNumber, RandomString, Count" : "Timestamp, SeverityText, SeverityNumber, ServiceName, Body, ResourceAttributes, ScopeName, LogAttributes"}) ${workload(t.typed, startNs, model.images.loggen)}`);
     session.query(`OPTIMIZE TABLE ${t.table} FINAL`);
     const insertS = (performance.now() - t0) / 1000;
     const st = storage(session, t.table);

@@ -17,6 +17,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { LOGS } from "../gen/clickhouse/ddl.ts";
+import { DATABASE, NAMESPACE } from "../gen/model/names.ts";
 import { fluentBitLocalConfig } from "../gen/fluentbit/config.ts";
 import { labels } from "../gen/k8s/common.ts";
 import {
@@ -39,8 +40,8 @@ const LINES = Number(process.env["BENCH_LINES"] ?? 1_000_000);
 const RATE = Number(process.env["BENCH_RATE"] ?? 5000);
 const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 30);
 const POLL_MS = 50;
-const RAW_TABLE = "otel.bench_raw_lines";
-const POD = { namespace: "otel-demo", pod: "loggen-6f8b9c7d5-bench", uid: "0b9ad0a4-1f7e-4d7c-9d3e-3f1f1f0c2a11", container: "loggen" };
+const RAW_TABLE = `${DATABASE}.bench_raw_lines`;
+const POD = { namespace: NAMESPACE, pod: "loggen-6f8b9c7d5-bench", uid: "0b9ad0a4-1f7e-4d7c-9d3e-3f1f1f0c2a11", container: "loggen" };
 
 /** utime + stime of a live process, in seconds (Linux /proc). */
 function cpuSeconds(pid: number | undefined): number {

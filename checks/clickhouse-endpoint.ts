@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { serverConfigXml, startupScriptsXml, usersXml } from "../gen/clickhouse/config.ts";
 import { ddlStatements } from "../gen/clickhouse/ddl.ts";
 import { loadModel } from "../gen/model/model.ts";
-import { INGEST_USER } from "../gen/model/names.ts";
+import { INGEST_USER, PASSWORD_ENV } from "../gen/model/names.ts";
 import { findBinary } from "./binaries.ts";
 import { freePort } from "./net.ts";
 
@@ -99,7 +99,7 @@ export async function startEndpoint(kind: "server" | "chdb-http", dir: string): 
   const ingest = `ingest-${process.pid}-${Date.now()}`;
   const child = spawn(findBinary(process.env["CLICKHOUSE"] ?? "clickhouse") as string, ["server", `--config-file=${join(etc, "config.xml")}`], {
     cwd: dir,
-    env: { ...process.env, CLICKHOUSE_DEFAULT_PASSWORD: admin, CLICKHOUSE_INGEST_PASSWORD: ingest },
+    env: { ...process.env, [PASSWORD_ENV.default]: admin, [PASSWORD_ENV.ingest]: ingest },
     stdio: ["ignore", "ignore", "pipe"],
   });
   child.stderr?.on("data", keep);

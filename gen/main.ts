@@ -1,27 +1,25 @@
 // `npm run gen` writes every generated file; `npm run gen -- --check` only compares
 // and exits 1 listing the stale files. `--ports FILE` reads another ports.json.
-import { readFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+// A mistake in an input file is one line per problem, `gen: <file>: <key>: expected ..., got ...`
+// (gen/model/validate.ts), and exit 1.
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { parseNames } from "./model/names-schema.ts";
+import { loadNames } from "./model/names-schema.ts";
+import { InputError } from "./model/validate.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-/**
- * gen/names.json is read when the generators are imported; checked first, a mistake in it is
- * one `gen:` message (file, key, what is allowed) and exit 1, like ports.json's.
- */
-function checkNames(): string | undefined {
-  const file = resolve(ROOT, "gen/names.json");
-  const shown = relative(process.cwd(), file) || file;
-  try {
-    parseNames(JSON.parse(readFileSync(file, "utf8")) as unknown, shown);
-    return undefined;
-  } catch (e) {
-    const message = (e as Error).message;
-    return message.startsWith(shown) ? message : `${shown}: ${message}`;
-  }
+/** An input file as the user would type it: relative to the working directory when inside it. */
+function shown(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? file : rel;
+}
+
+/** Prints an input file's problems, one `gen:` line each; anything else as one `gen:` message. */
+function report(e: unknown): void {
+  const lines = e instanceof InputError ? e.lines(shown(e.file)) : [(e as Error).message];
+  for (const l of lines) console.error(`gen: ${l}`);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -51,9 +49,12 @@ async function main(argv: string[]): Promise<number> {
   --out DIR     write (or check) under DIR instead of the repository root`);
     return 0;
   }
-  const namesProblem = checkNames();
-  if (namesProblem !== undefined) {
-    console.error(`gen: ${namesProblem}`);
+  // gen/names.json is read when the generators are imported: checked first, so that a mistake
+  // in it is reported like one in any other input file.
+  try {
+    loadNames(resolve(ROOT, "gen/names.json"));
+  } catch (e) {
+    report(e);
     return 1;
   }
   const { generate } = await import("./generate.ts");
@@ -64,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     const model = loadModel(ROOT, args.ports === undefined ? undefined : resolve(args.ports), args.settings === undefined ? undefined : resolve(args.settings));
     files = generate(model);
   } catch (e) {
-    console.error(`gen: ${(e as Error).message}`);
+    report(e);
     return 1;
   }
   const out = args.out === undefined ? ROOT : resolve(args.out);

@@ -118,7 +118,8 @@ in
           pkgs.fluent-bit
           pkgs.yq-go
         ];
-        CLICKHOUSE_INGEST_PASSWORD = "dry-run";
+        # The variable the config expands for the ingest user's password (gen/names.json).
+        ${model.names.passwordEnv.ingest} = "dry-run";
         NODE_NAME = "dry-run";
       }
       ''

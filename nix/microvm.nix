@@ -1,10 +1,10 @@
 # The MicroVM around the k3s node: QEMU, 8 GB, 4 vCPU, the host's /nix/store shared
 # read-only over 9p, a persistent /var disk image (k3s state, images, the ClickHouse
-# PVC, the generated Secret) and user networking with the forwards of ports.json,
-# bound to the host's 127.0.0.1.
-{ ... }:
+# PVC, the generated Secret) and user networking with the host's forwards into the VM:
+# services.otel-demo.hostForwards (nix/module.nix), by default those of ports.json, bound to
+# the host's 127.0.0.1.
+{ config, ... }:
 let
-  model = import ./model.nix { };
   # Your SSH public key(s), one per line; `git add` the file so the flake sees it.
   # Without it nobody can log in: there is no password.
   authorizedKeys = ../ssh/authorized_keys;
@@ -40,7 +40,15 @@ in
         mac = "02:00:00:01:01:01";
       }
     ];
-    forwardPorts = model.forwards;
+    forwardPorts = map (f: {
+      from = "host";
+      inherit (f) proto;
+      host = {
+        inherit (f) address;
+        port = f.host;
+      };
+      guest.port = f.guest;
+    }) config.services.otel-demo.hostForwards;
   };
 
   users.users.root.openssh.authorizedKeys = { inherit keyFiles; };

@@ -7,6 +7,8 @@
 # Ports and names come from the generator (ports.json and gen/*.json -> k8s.generated/,
 # nix.generated/model.json): change those and regenerate. Retention and container resources
 # are options here: the module runs the generator with them (nix/generated.nix `settings`).
+# hostForwards is the MicroVM's host -> guest forwards (nix/microvm.nix reads it), by default
+# those of ports.json; a host without a VM ignores it.
 {
   imagesFor,
   generatedFor,
@@ -67,6 +69,26 @@ let
     "fluentbit"
     "hyperdx"
   ];
+  # ports.json's forwards in the option's shape, and the guest ports a forward may target:
+  # SSH and the ports the LoadBalancer Services bind on the node (those ports.json forwards).
+  modelForwards = map (f: {
+    host = f.host.port;
+    guest = f.guest.port;
+    inherit (f) proto;
+    inherit (f.host) address;
+  }) model.forwards;
+  exposedPorts = model.guestPorts;
+  showForward = f: "${f.address}:${toString f.host}/${f.proto} -> ${toString f.guest}";
+  showForwards = fs: lib.concatMapStringsSep ", " showForward fs;
+  badPorts = lib.filter (f: f.host < 1 || f.guest < 1) cfg.hostForwards;
+  # Forwards whose host port and protocol an earlier forward already uses.
+  hostKey = f: "${f.proto}/${toString f.host}";
+  duplicateHosts = lib.concatLists (
+    lib.imap0 (
+      i: f: lib.optional (lib.elem (hostKey f) (map hostKey (lib.take i cfg.hostForwards))) f
+    ) cfg.hostForwards
+  );
+  unexposed = lib.filter (f: !(lib.elem f.guest exposedPorts)) cfg.hostForwards;
 in
 {
   options.services.otel-demo = {
@@ -117,6 +139,52 @@ in
       description = "The generator's output (k8s.generated/ among it) the node deploys.";
     };
 
+    hostForwards = mkOption {
+      type = types.listOf (
+        types.submodule {
+          options = {
+            host = mkOption {
+              type = types.port;
+              description = "Port on the host that runs the MicroVM (from 1 to 65535; one forward per port and protocol).";
+            };
+            guest = mkOption {
+              type = types.port;
+              description = ''
+                Port inside the VM the host port forwards to: one the model exposes on the node, that
+                is SSH or a port of a LoadBalancer Service (the targets of ports.json's `vm.forwards`).
+              '';
+            };
+            proto = mkOption {
+              type = types.enum [
+                "tcp"
+                "udp"
+              ];
+              default = "tcp";
+              description = "The protocol to forward.";
+            };
+            address = mkOption {
+              type = types.str;
+              default = "127.0.0.1";
+              description = ''
+                The host address the forward listens on. The loopback keeps the pipeline (and
+                ClickHouse's read-only user, whose password is public) reachable from this machine only.
+              '';
+            };
+          };
+        }
+      );
+      default = modelForwards;
+      defaultText = literalExpression "the forwards of ports.json, as the generator resolved them (nix.generated/model.json)";
+      # The first forward of ports.json, reachable from every host address.
+      example = map (f: f // { address = "0.0.0.0"; }) (lib.take 1 modelForwards);
+      description = ''
+        The MicroVM's forwards from the host into the VM (microvm.nix's `microvm.forwardPorts`,
+        nix/microvm.nix). Only the MicroVM reads it: on a NixOS host without a VM the node's ports
+        are the host's own. To forward another service port, add it to ports.json's `vm.forwards`
+        and regenerate: that also makes its LoadBalancer Service and opens it in the firewall.
+      '';
+    };
+
     openFirewall = mkOption {
       type = types.bool;
       default = true;
@@ -153,6 +221,18 @@ in
       {
         assertion = lib.all (c: cfg.images ? ${c}) cfg.components;
         message = "services.otel-demo.images lacks ${lib.concatStringsSep ", " (lib.filter (c: !(cfg.images ? ${c})) cfg.components)} (components: ${lib.concatStringsSep ", " cfg.components}).";
+      }
+      {
+        assertion = badPorts == [ ];
+        message = "services.otel-demo.hostForwards: ports must be from 1 to 65535; not ${showForwards badPorts}.";
+      }
+      {
+        assertion = duplicateHosts == [ ];
+        message = "services.otel-demo.hostForwards: each host port forwards once per protocol; ${showForwards duplicateHosts} repeats a host port an earlier forward uses.";
+      }
+      {
+        assertion = unexposed == [ ];
+        message = "services.otel-demo.hostForwards: ${showForwards unexposed} targets a guest port the model does not expose; allowed: ${lib.concatMapStringsSep ", " toString exposedPorts} (SSH and the LoadBalancer Services of ports.json's vm.forwards).";
       }
       {
         assertion = lib.all (f: lib.elem f committed) manifestFiles;

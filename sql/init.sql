@@ -99,7 +99,7 @@ AS WITH
     parseDateTime64BestEffortOrNull(time, 9, 'UTC') AS runtime_time,
     input = 'otlp' AS is_otlp,
     if(is_otlp, CAST(arrayMap(p -> (p.1, if(startsWith(p.2, '"'), JSONExtractString(p.2), p.2)), JSONExtractKeysAndValuesRaw(JSONExtractRaw(otlp_group, 'resource', 'attributes'))), 'Map(String, String)'), map()) AS otlp_resource,
-    multiIf(is_otlp, otlp_resource['service.name'], body_service != '', body_service, input = 'http' AND tag != '', tag, pod_labels['app.kubernetes.io/name'] != '', pod_labels['app.kubernetes.io/name'], pod_labels['app'] != '', pod_labels['app'], pod_path[4] != '', pod_path[4], scope_name != '', scope_name, 'unknown') AS service,
+    multiIf(is_otlp AND otlp_resource['service.name'] != '', otlp_resource['service.name'], body_service != '', body_service, input = 'http' AND tag != '', tag, pod_labels['app.kubernetes.io/name'] != '', pod_labels['app.kubernetes.io/name'], pod_labels['app'] != '', pod_labels['app'], pod_path[4] != '', pod_path[4], scope_name != '', scope_name, 'unknown') AS service,
     mapFromArrays(arrayMap(k -> concat('k8s.pod.label.', k), mapKeys(pod_labels)), mapValues(pod_labels)) AS label_attributes
 SELECT
     if(runtime_time IS NULL OR toUnixTimestamp64Second(runtime_time) > 4294276095, now64(9, 'UTC'), runtime_time) AS Timestamp,

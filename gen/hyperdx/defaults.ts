@@ -14,7 +14,7 @@
 // (packages/common-utils/src/types.ts: ConnectionSchema, LogSourceSchema);
 // gen/test/hyperdx.test.ts validates against them.
 import { READER_PASSWORD } from "../clickhouse/config.ts";
-import { DATABASE, LOGS_TABLE, READER_USER } from "../model/names.ts";
+import { DATABASE, LOGS_TABLE, NAMESPACE, READER_USER } from "../model/names.ts";
 import { CLICKHOUSE_PATH } from "./proxy.ts";
 
 /** A ClickHouse connection as HyperDX's ConnectionSchema has it. */
@@ -75,12 +75,12 @@ export const DEFAULT_SELECT_COLUMNS = [
   "Body",
 ] as const;
 
-/** The default connection for a page loaded from `origin` (e.g. "http://127.0.0.1:28080"). */
+/** The default connection for a page loaded from `origin` (e.g. the host's forward of hyperdx.ui on 127.0.0.1). */
 export function hyperdxConnections(origin: string): HyperdxConnection[] {
   return [
     {
       id: CONNECTION_ID,
-      name: "ClickHouse (otel-demo)",
+      name: `ClickHouse (${NAMESPACE})`,
       host: `${origin}${CLICKHOUSE_PATH}`,
       username: READER_USER,
       password: READER_PASSWORD,

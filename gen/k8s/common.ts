@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import type { ConfigMap, Container, EnvVar, Probe, ResourceRequirements, SecurityContext, PodSecurityContext } from "kubernetes-types/core/v1.js";
 import type { Service, ServicePort } from "kubernetes-types/core/v1.js";
 import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
+import { ROOT_UID } from "../model/containers.ts";
 import { imageRef } from "../model/images.ts";
 import type { Model } from "../model/model.ts";
 import type { Resources } from "../model/settings.ts";
@@ -31,7 +32,7 @@ export function containerSecurity(opts: { readOnlyRoot?: boolean; runAsRoot?: bo
     allowPrivilegeEscalation: false,
     capabilities: { drop: ["ALL"] },
     readOnlyRootFilesystem: opts.readOnlyRoot ?? true,
-    ...(opts.runAsRoot ? { runAsNonRoot: false, runAsUser: 0 } : { runAsNonRoot: true }),
+    ...(opts.runAsRoot ? { runAsNonRoot: false, runAsUser: ROOT_UID } : { runAsNonRoot: true }),
   };
 }
 
@@ -106,7 +107,7 @@ export function services<S extends ServiceName>(model: Model, app: S, names: rea
 export function configChecksum(...configMaps: ConfigMap[]): Record<string, string> {
   const hash = createHash("sha256");
   for (const cm of configMaps) hash.update(JSON.stringify([cm.metadata?.name, cm.data]));
-  return { "otel-demo/config-sha256": hash.digest("hex") };
+  return { [`${NAMESPACE}/config-sha256`]: hash.digest("hex") };
 }
 
 /** A container's CPU and memory (gen/settings.json) as Kubernetes writes them. */

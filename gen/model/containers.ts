@@ -14,6 +14,9 @@ export interface Container {
   readonly configDir: string;
 }
 
+/** root: a container that runs as root, with every capability dropped. */
+export const ROOT_UID = 0;
+
 const FLUENTBIT_CONFIG_DIR = "/fluent-bit/etc";
 const CLICKHOUSE_CONFIG_DIR = "/etc/clickhouse-server";
 
@@ -21,7 +24,7 @@ export const CONTAINERS = {
   // A compiled wrapper -> slim Node -> loggen's dist/ (nix/loggen.nix).
   loggen: { command: ["/bin/loggen"], args: [], uid: 65532, configDir: "" },
   // Root only to read the root-owned container logs; every capability dropped (gen/k8s/fluentbit.ts).
-  fluentbit: { command: ["/bin/fluent-bit"], args: ["-c", `${FLUENTBIT_CONFIG_DIR}/fluent-bit.yaml`], uid: 0, configDir: FLUENTBIT_CONFIG_DIR },
+  fluentbit: { command: ["/bin/fluent-bit"], args: ["-c", `${FLUENTBIT_CONFIG_DIR}/fluent-bit.yaml`], uid: ROOT_UID, configDir: FLUENTBIT_CONFIG_DIR },
   clickhouse: { command: ["/bin/clickhouse", "server"], args: [`--config-file=${CLICKHOUSE_CONFIG_DIR}/config.xml`], uid: 10001, configDir: CLICKHOUSE_CONFIG_DIR },
   // The static UI (static-web-server); the same image also runs /bin/haproxy (HYPERDX_PROXY).
   hyperdx: { command: ["/bin/hyperdx-serve"], args: [], uid: 10001, configDir: "/etc/hyperdx" },

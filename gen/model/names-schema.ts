@@ -1,6 +1,8 @@
-// The shape of gen/names.json and its validation, without reading the file, so that
-// gen/main.ts can check the file and report a problem in one `gen:` message before anything
-// that imports the names is loaded (gen/model/names.ts reads them at import).
+// The shape of gen/names.json and its validation, apart from gen/model/names.ts (which reads
+// the names at import), so that gen/main.ts can check the file and report its problems as
+// `gen:` lines before anything that imports the names is loaded.
+import { at, Problems, readJson } from "./validate.ts";
+
 /** Kubernetes object names (RFC 1123 labels), ClickHouse identifiers, env var names. */
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -31,25 +33,24 @@ const SHAPE = {
 type Shape<T> = { readonly [K in keyof T]: T[K] extends RegExp ? string : Shape<T[K]> };
 export type Names = Shape<typeof SHAPE>;
 
-function check(shape: object, value: unknown, path: string, problems: string[]): void {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    problems.push(`${path || "top level"}: expected an object`);
-    return;
-  }
-  const obj = value as Record<string, unknown>;
-  for (const key of Object.keys(obj)) if (!(key in shape)) problems.push(`${path}${key}: unknown key`);
+function check(shape: object, value: unknown, path: string, problems: Problems): void {
+  const obj = problems.object(value, path, `an object with keys ${Object.keys(shape).join(", ")}`);
+  if (obj === undefined) return;
+  problems.unknownKeys(obj, path, Object.keys(shape));
   for (const [key, rule] of Object.entries(shape)) {
-    const v = obj[key];
-    if (rule instanceof RegExp) {
-      if (typeof v !== "string" || !rule.test(v)) problems.push(`${path}${key}: expected a string matching ${rule}, got ${JSON.stringify(v)}`);
-    } else check(rule as object, v, `${path}${key}.`, problems);
+    if (rule instanceof RegExp) problems.string(obj[key], at(path, key), rule, `a string matching ${rule}`);
+    else check(rule as object, obj[key], at(path, key), problems);
   }
 }
 
 export function parseNames(raw: unknown, file = "gen/names.json"): Names {
-  const problems: string[] = [];
+  const problems = new Problems(file);
   check(SHAPE, raw, "", problems);
-  if (problems.length > 0) throw new Error(`${file} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  problems.done();
   return raw as Names;
 }
 
+/** Reads and validates gen/names.json (or `file`). */
+export function loadNames(file: string): Names {
+  return parseNames(readJson(file), file);
+}

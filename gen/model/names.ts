@@ -1,15 +1,14 @@
 // Names that several generated files must agree on, defined once in gen/names.json
 // (Nix reads them from nix.generated/model.json) and validated here, so a typo fails
 // generation instead of producing manifests that point at nothing.
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseNames } from "./names-schema.ts";
+import { loadNames } from "./names-schema.ts";
 
-export { parseNames, type Names } from "./names-schema.ts";
+export { loadNames, parseNames, type Names } from "./names-schema.ts";
 
 const FILE = fileURLToPath(new URL("../names.json", import.meta.url));
 
-const names = parseNames(JSON.parse(readFileSync(FILE, "utf8")), FILE);
+const names = loadNames(FILE);
 
 /** Every name, as gen/names.json has them (for the resolved model Nix reads). */
 export const NAMES = names;

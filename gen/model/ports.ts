@@ -1,7 +1,7 @@
 // Typed, validating loader for ports.json: the single source of every port.
-// Every error names the file and the key, and says what is allowed, so that a
-// user who edits ports.json by hand knows exactly what to fix.
-import { readFileSync } from "node:fs";
+// Every problem names the file and the key, and says what is allowed (gen/model/validate.ts),
+// so that a user who edits ports.json by hand knows exactly what to fix.
+import { at, Problems, quoted, readJson } from "./validate.ts";
 
 /** The services of the system and the names of their ports. Fixed: the generator wires each one. */
 export const SERVICE_PORTS = {
@@ -37,38 +37,15 @@ export interface Ports {
   readonly vm: { readonly guest: { readonly [G in GuestPortName]: number }; readonly forwards: readonly Forward[] };
 }
 
-export class PortsError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: readonly string[],
-  ) {
-    super(`${file} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "PortsError";
-  }
-}
+/** The highest TCP/UDP port. */
+const PORT_MAX = 65535;
+/** Host ports below this need root and are refused. */
+const HOST_PORT_MIN = 1024;
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
-const show = (v: unknown): string => (v === undefined ? "nothing" : JSON.stringify(v));
-
-/** Reports keys that are missing or not allowed in `obj` at `path`. */
-function checkKeys(obj: Record<string, unknown>, path: string, allowed: readonly string[], problems: string[]): void {
-  const list = allowed.map((k) => `"${k}"`).join(", ");
-  const where = path === "" ? "the top level" : path;
-  const at = (key: string): string => (path === "" ? key : `${path}.${key}`);
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) problems.push(`${at(key)}: unknown key; allowed keys of ${where}: ${list}`);
-  }
-  for (const key of allowed) {
-    if (!(key in obj)) problems.push(`${at(key)}: missing; ${where} needs ${list}`);
-  }
-}
-
-function checkPort(value: unknown, path: string, problems: string[], min = 1): value is number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > 65535) {
+function checkPort(value: unknown, path: string, problems: Problems, min = 1): value is number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > PORT_MAX) {
     const why = min > 1 ? ` (host ports below ${min} need root and are refused)` : "";
-    problems.push(`${path}: expected an integer port from ${min} to 65535${why}, got ${show(value)}`);
+    problems.add(path, `an integer port from ${min} to ${PORT_MAX}${why}`, value);
     return false;
   }
   return true;
@@ -76,46 +53,42 @@ function checkPort(value: unknown, path: string, problems: string[], min = 1): v
 
 /** Validates parsed JSON; `file` only names the source in messages. */
 export function parsePorts(raw: unknown, file = "ports.json"): Ports {
-  const problems: string[] = [];
-  const fail = (): never => {
-    throw new PortsError(file, problems);
+  const problems = new Problems(file);
+  const top = problems.object(raw, "", `an object with keys ${quoted(["services", "vm"])}`);
+  if (top === undefined) return problems.fail();
+  const keys = (obj: Record<string, unknown>, path: string, allowed: readonly string[]): void => {
+    problems.unknownKeys(obj, path, allowed);
+    problems.missingKeys(obj, path, allowed);
   };
-  if (!isObject(raw)) {
-    problems.push(`top level: expected an object with keys "services", "vm", got ${show(raw)}`);
-    return fail();
-  }
-  checkKeys(raw, "", ["services", "vm"], problems);
+  keys(top, "", ["services", "vm"]);
 
   // Who already uses a port, to report two services on one port.
   const owners = new Map<number, string>();
   const claim = (port: number, path: string): void => {
     const other = owners.get(port);
-    if (other !== undefined) problems.push(`${path}: port ${port} is already used by ${other}; every port must be unique`);
+    if (other !== undefined) problems.addText(path, "a port no other key uses (every port must be unique)", `${port}, already used by ${other}`);
     else owners.set(port, path);
   };
 
   const services: Record<string, Record<string, number>> = {};
-  const rawServices = raw["services"];
-  if (raw["services"] !== undefined && !isObject(rawServices)) {
-    problems.push(`services: expected an object, got ${show(rawServices)}`);
-  } else if (isObject(rawServices)) {
-    checkKeys(rawServices, "services", Object.keys(SERVICE_PORTS), problems);
+  const rawServices = top["services"];
+  const serviceObj = rawServices === undefined ? undefined : problems.object(rawServices, "services", `an object with keys ${quoted(Object.keys(SERVICE_PORTS))}`);
+  if (serviceObj !== undefined) {
+    keys(serviceObj, "services", Object.keys(SERVICE_PORTS));
     for (const [service, portNames] of Object.entries(SERVICE_PORTS) as [ServiceName, readonly string[]][]) {
-      const rawPorts = rawServices[service];
+      const rawPorts = serviceObj[service];
       if (rawPorts === undefined) continue;
       const path = `services.${service}`;
-      if (!isObject(rawPorts)) {
-        problems.push(`${path}: expected an object with keys ${portNames.map((p) => `"${p}"`).join(", ")}, got ${show(rawPorts)}`);
-        continue;
-      }
-      checkKeys(rawPorts, path, portNames, problems);
+      const portObj = problems.object(rawPorts, path, `an object with keys ${quoted(portNames)}`);
+      if (portObj === undefined) continue;
+      keys(portObj, path, portNames);
       services[service] = {};
       for (const name of portNames) {
-        const value = rawPorts[name];
+        const value = portObj[name];
         if (value === undefined) continue;
-        if (checkPort(value, `${path}.${name}`, problems)) {
+        if (checkPort(value, at(path, name), problems)) {
           services[service][name] = value;
-          claim(value, `${path}.${name}`);
+          claim(value, at(path, name));
         }
       }
     }
@@ -123,18 +96,16 @@ export function parsePorts(raw: unknown, file = "ports.json"): Ports {
 
   const guest: Record<string, number> = {};
   const forwards: Forward[] = [];
-  const rawVm = raw["vm"];
-  if (rawVm !== undefined && !isObject(rawVm)) {
-    problems.push(`vm: expected an object with keys "guest", "forwards", got ${show(rawVm)}`);
-  } else if (isObject(rawVm)) {
-    checkKeys(rawVm, "vm", ["guest", "forwards"], problems);
-    const rawGuest = rawVm["guest"];
-    if (rawGuest !== undefined && !isObject(rawGuest)) {
-      problems.push(`vm.guest: expected an object with keys ${GUEST_PORTS.map((p) => `"${p}"`).join(", ")}, got ${show(rawGuest)}`);
-    } else if (isObject(rawGuest)) {
-      checkKeys(rawGuest, "vm.guest", GUEST_PORTS, problems);
+  const rawVm = top["vm"];
+  const vm = rawVm === undefined ? undefined : problems.object(rawVm, "vm", `an object with keys ${quoted(["guest", "forwards"])}`);
+  if (vm !== undefined) {
+    keys(vm, "vm", ["guest", "forwards"]);
+    const rawGuest = vm["guest"];
+    const guestObj = rawGuest === undefined ? undefined : problems.object(rawGuest, "vm.guest", `an object with keys ${quoted(GUEST_PORTS)}`);
+    if (guestObj !== undefined) {
+      keys(guestObj, "vm.guest", GUEST_PORTS);
       for (const name of GUEST_PORTS) {
-        const value = rawGuest[name];
+        const value = guestObj[name];
         if (value !== undefined && checkPort(value, `vm.guest.${name}`, problems)) {
           guest[name] = value;
           claim(value, `vm.guest.${name}`);
@@ -147,40 +118,39 @@ export function parsePorts(raw: unknown, file = "ports.json"): Ports {
     for (const [service, portNames] of Object.entries(SERVICE_PORTS)) {
       for (const name of portNames) targets.set(`${service}.${name}`, () => services[service]?.[name]);
     }
-    const allowedTargets = [...targets.keys()].map((t) => `"${t}"`).join(", ");
+    const allowedTargets = quoted([...targets.keys()]);
+    const forwardShape = `{"host": <port>, "to": <target>}`;
 
-    const rawForwards = rawVm["forwards"];
+    const rawForwards = vm["forwards"];
     if (rawForwards !== undefined && !Array.isArray(rawForwards)) {
-      problems.push(`vm.forwards: expected a list of {"host": <port>, "to": <target>}, got ${show(rawForwards)}`);
+      problems.add("vm.forwards", `a list of ${forwardShape}`, rawForwards);
     } else if (Array.isArray(rawForwards)) {
       const hostOwners = new Map<number, string>();
       const targetOwners = new Map<string, string>();
       rawForwards.forEach((fwd: unknown, i: number) => {
         const path = `vm.forwards[${i}]`;
-        if (!isObject(fwd)) {
-          problems.push(`${path}: expected an object {"host": <port>, "to": <target>}, got ${show(fwd)}`);
-          return;
-        }
-        checkKeys(fwd, path, ["host", "to"], problems);
-        const host = fwd["host"];
-        const to = fwd["to"];
+        const fwdObj = problems.object(fwd, path, `an object ${forwardShape}`);
+        if (fwdObj === undefined) return;
+        keys(fwdObj, path, ["host", "to"]);
+        const host = fwdObj["host"];
+        const to = fwdObj["to"];
         let hostOk = false;
-        if (host !== undefined && checkPort(host, `${path}.host`, problems, 1024)) {
+        if (host !== undefined && checkPort(host, `${path}.host`, problems, HOST_PORT_MIN)) {
           hostOk = true;
           const other = hostOwners.get(host);
           if (other !== undefined) {
-            problems.push(`${path}.host: host port ${host} is already forwarded by ${other}; each host port forwards once`);
+            problems.addText(`${path}.host`, "a host port no other forward uses (each host port forwards once)", `${host}, already forwarded by ${other}`);
             hostOk = false;
           } else hostOwners.set(host, path);
         }
         if (to === undefined) return;
         if (typeof to !== "string" || !targets.has(to)) {
-          problems.push(`${path}.to: unknown target ${show(to)}; allowed targets: ${allowedTargets}`);
+          problems.addText(`${path}.to`, `a forward target (allowed targets: ${allowedTargets})`, `unknown target ${JSON.stringify(to)}`);
           return;
         }
         const otherTarget = targetOwners.get(to);
         if (otherTarget !== undefined) {
-          problems.push(`${path}.to: "${to}" is already forwarded by ${otherTarget}; forward each target once`);
+          problems.addText(`${path}.to`, "a target no other forward uses (forward each target once)", `"${to}", already forwarded by ${otherTarget}`);
           return;
         }
         targetOwners.set(to, path);
@@ -190,7 +160,7 @@ export function parsePorts(raw: unknown, file = "ports.json"): Ports {
     }
   }
 
-  if (problems.length > 0) fail();
+  problems.done();
   return {
     services: services as unknown as ServicePorts, // every key was checked present above
     vm: { guest: guest as { [G in GuestPortName]: number }, forwards },
@@ -199,19 +169,7 @@ export function parsePorts(raw: unknown, file = "ports.json"): Ports {
 
 /** Reads and validates a ports.json file. */
 export function loadPorts(file: string): Ports {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new PortsError(file, [`cannot read the file: ${(e as Error).message}`]);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new PortsError(file, [`not valid JSON: ${(e as Error).message}`]);
-  }
-  return parsePorts(raw, file);
+  return parsePorts(readJson(file), file);
 }
 
 /** The forward whose guest side is `to`, if ports.json forwards it. */

@@ -1,7 +1,7 @@
 // Deployment settings (gen/settings.json): how long ClickHouse keeps rows, and each
 // container's CPU and memory. The NixOS module's options (nix/module.nix) override them by
 // handing the generator another file (`npm run gen -- --settings FILE`).
-import { readFileSync } from "node:fs";
+import { Problems, readJson } from "./validate.ts";
 
 export const CONTAINER_KEYS = ["loggen", "fluentbit", "clickhouse", "hyperdx", "hyperdxProxy"] as const;
 export type ContainerKey = (typeof CONTAINER_KEYS)[number];
@@ -24,52 +24,47 @@ export interface Settings {
 const CPU = /^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/;
 const MEMORY = /^[1-9][0-9]*(Ki|Mi|Gi)$/;
 
-const keysOf = (v: unknown): Record<string, unknown> | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
-
-function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string, problems: string[]): void {
-  for (const k of Object.keys(obj)) if (!allowed.includes(k)) problems.push(`${path}${k}: unknown key; allowed: ${allowed.join(", ")}`);
-}
+const DAYS_MAX = 3650;
+const QUANTITIES = `{"requests": {"cpu", "memory"}, "limits": {"cpu", "memory"}}`;
 
 export function parseSettings(raw: unknown, file = "gen/settings.json"): Settings {
-  const problems: string[] = [];
-  const top = keysOf(raw) ?? {};
-  if (keysOf(raw) === undefined) problems.push("top level: expected an object with keys retention, resources");
-  checkKeys(top, ["retention", "resources"], "", problems);
-  const retention = keysOf(top["retention"]) ?? {};
-  checkKeys(retention, ["logsDays", "rollupDays"], "retention.", problems);
-  for (const k of ["logsDays", "rollupDays"]) {
-    const v = retention[k];
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 3650) problems.push(`retention.${k}: expected a whole number of days from 1 to 3650, got ${JSON.stringify(v)}`);
-  }
-  if (typeof retention["logsDays"] === "number" && typeof retention["rollupDays"] === "number" && retention["rollupDays"] < retention["logsDays"]) {
-    problems.push(`retention.rollupDays: expected at least retention.logsDays (${retention["logsDays"]}): the rollup summarises the raw rows, got ${retention["rollupDays"]}`);
-  }
-  const resources = keysOf(top["resources"]) ?? {};
-  checkKeys(resources, CONTAINER_KEYS, "resources.", problems);
-  for (const c of CONTAINER_KEYS) {
-    const r = keysOf(resources[c]);
-    if (r === undefined) {
-      problems.push(`resources.${c}: missing; expected {"requests": {"cpu", "memory"}, "limits": {"cpu", "memory"}}`);
-      continue;
+  const problems = new Problems(file);
+  const top = problems.object(raw, "", "an object with keys retention, resources");
+  if (top === undefined) return problems.fail();
+  problems.unknownKeys(top, "", ["retention", "resources"]);
+  const retention = problems.object(top["retention"], "retention", `{"logsDays": <days>, "rollupDays": <days>}`);
+  if (retention !== undefined) {
+    problems.unknownKeys(retention, "retention", ["logsDays", "rollupDays"]);
+    for (const k of ["logsDays", "rollupDays"]) {
+      const v = retention[k];
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > DAYS_MAX) problems.add(`retention.${k}`, `a whole number of days from 1 to ${DAYS_MAX}`, v);
     }
-    checkKeys(r, ["requests", "limits"], `resources.${c}.`, problems);
-    for (const side of ["requests", "limits"]) {
-      const q = keysOf(r[side]) ?? {};
-      checkKeys(q, ["cpu", "memory"], `resources.${c}.${side}.`, problems);
-      if (typeof q["cpu"] !== "string" || !CPU.test(q["cpu"])) problems.push(`resources.${c}.${side}.cpu: expected a CPU quantity such as "500m" or "2", got ${JSON.stringify(q["cpu"])}`);
-      if (typeof q["memory"] !== "string" || !MEMORY.test(q["memory"])) problems.push(`resources.${c}.${side}.memory: expected a memory quantity such as "256Mi" or "2Gi", got ${JSON.stringify(q["memory"])}`);
+    const { logsDays, rollupDays } = retention;
+    if (typeof logsDays === "number" && typeof rollupDays === "number" && rollupDays < logsDays) {
+      problems.add("retention.rollupDays", `at least retention.logsDays (${logsDays}; the rollup summarises the raw rows)`, rollupDays);
     }
   }
-  if (problems.length > 0) throw new Error(`${file} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  const resources = problems.object(top["resources"], "resources", `an object with keys ${CONTAINER_KEYS.join(", ")}`);
+  if (resources !== undefined) {
+    problems.unknownKeys(resources, "resources", CONTAINER_KEYS);
+    for (const c of CONTAINER_KEYS) {
+      const r = problems.object(resources[c], `resources.${c}`, QUANTITIES);
+      if (r === undefined) continue;
+      problems.unknownKeys(r, `resources.${c}`, ["requests", "limits"]);
+      for (const side of ["requests", "limits"]) {
+        const path = `resources.${c}.${side}`;
+        const q = problems.object(r[side], path, `{"cpu": <quantity>, "memory": <quantity>}`);
+        if (q === undefined) continue;
+        problems.unknownKeys(q, path, ["cpu", "memory"]);
+        problems.string(q["cpu"], `${path}.cpu`, CPU, `a CPU quantity such as "500m" or "2"`);
+        problems.string(q["memory"], `${path}.memory`, MEMORY, `a memory quantity such as "256Mi" or "2Gi"`);
+      }
+    }
+  }
+  problems.done();
   return raw as Settings;
 }
 
 export function loadSettings(file: string): Settings {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
-  }
-  return parseSettings(raw, file);
+  return parseSettings(readJson(file), file);
 }

@@ -1,7 +1,7 @@
 // The versions of what Nix ships (gen/versions.json), recorded once: nix/versions.nix
 // asserts them against the pinned nixpkgs at evaluation, and gen/versions/ checks every
 // ClickHouse and FluentBit key the generator emits against them.
-import { readFileSync } from "node:fs";
+import { Problems, readJson } from "./validate.ts";
 
 export const PACKAGES = ["clickhouse", "fluent-bit", "k3s", "static-web-server", "nodejs"] as const;
 export type Package = (typeof PACKAGES)[number];
@@ -13,25 +13,25 @@ export interface Versions {
 }
 
 const VERSION = /^[0-9]+(\.[0-9]+)?$/;
+const CHANNEL = /^nixos-[0-9]{2}\.[0-9]{2}$/;
 
 export function parseVersions(raw: unknown, file = "gen/versions.json"): Versions {
-  const problems: string[] = [];
-  const obj = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
-  if (obj === undefined) throw new Error(`${file}: top level: expected an object with keys nixpkgs, packages`);
-  for (const key of Object.keys(obj)) if (key !== "nixpkgs" && key !== "packages") problems.push(`${key}: unknown key; allowed: nixpkgs, packages`);
-  if (typeof obj["nixpkgs"] !== "string" || !/^nixos-[0-9]{2}\.[0-9]{2}$/.test(obj["nixpkgs"])) problems.push(`nixpkgs: expected a channel such as "nixos-26.05", got ${JSON.stringify(obj["nixpkgs"])}`);
-  const pkgs = typeof obj["packages"] === "object" && obj["packages"] !== null ? (obj["packages"] as Record<string, unknown>) : {};
-  for (const key of Object.keys(pkgs)) if (!PACKAGES.includes(key as Package)) problems.push(`packages.${key}: unknown key; allowed: ${PACKAGES.join(", ")}`);
-  for (const p of PACKAGES) {
-    const v = pkgs[p];
-    if (typeof v !== "string" || !VERSION.test(v)) problems.push(`packages.${p}: expected "major" or "major.minor" such as "26.4", got ${JSON.stringify(v)}`);
+  const problems = new Problems(file);
+  const obj = problems.object(raw, "", "an object with keys nixpkgs, packages");
+  if (obj === undefined) return problems.fail();
+  problems.unknownKeys(obj, "", ["nixpkgs", "packages"]);
+  problems.string(obj["nixpkgs"], "nixpkgs", CHANNEL, `a channel such as "nixos-26.05"`);
+  const pkgs = problems.object(obj["packages"], "packages", `an object with keys ${PACKAGES.join(", ")}`);
+  if (pkgs !== undefined) {
+    problems.unknownKeys(pkgs, "packages", PACKAGES);
+    for (const p of PACKAGES) problems.string(pkgs[p], `packages.${p}`, VERSION, `"major" or "major.minor" such as "26.4"`);
   }
-  if (problems.length > 0) throw new Error(`${file} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  problems.done();
   return raw as Versions;
 }
 
 export function loadVersions(file: string): Versions {
-  return parseVersions(JSON.parse(readFileSync(file, "utf8")), file);
+  return parseVersions(readJson(file), file);
 }
 
 /** Compares dotted versions numerically: -1, 0 or 1 (missing components count as 0). */

@@ -2,11 +2,13 @@
 // names the file, the key and what is allowed.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
-import { loadPorts, parsePorts, PortsError } from "../model/ports.ts";
+import { loadPorts, parsePorts } from "../model/ports.ts";
+import { InputError } from "../model/validate.ts";
+import { assertProblemLines, genWithInput } from "./gen-cli.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 // `any`: fixtures are broken on purpose, key by key; typing them would restate the loader.
@@ -17,9 +19,10 @@ function problemsOf(raw: unknown): string[] {
   try {
     parsePorts(raw);
   } catch (e) {
-    assert.ok(e instanceof PortsError, `expected PortsError, got ${String(e)}`);
-    assert.match(e.message, /^ports\.json is invalid:/);
-    return [...e.problems];
+    assert.ok(e instanceof InputError, `expected InputError, got ${String(e)}`);
+    assert.match(e.message, /^ports\.json: /);
+    // Each line: ports.json: <key>: expected ..., got ...; the problems without the file.
+    return e.message.split("\n").map((l) => l.replace(/^ports\.json: /, ""));
   }
   assert.fail("expected ports.json to be rejected");
 }
@@ -48,16 +51,16 @@ describe("ports.json", () => {
   });
 
   it("rejects unknown keys and lists the allowed ones", () => {
-    expectProblem((p) => (p["extra"] = 1), /^extra: unknown key; allowed keys of the top level: "services", "vm"$/);
-    expectProblem((p) => (p["services"]["redis"] = { tcp: 6379 }), /^services\.redis: unknown key; allowed keys of services: "loggen", "fluentbit", "clickhouse", "hyperdx"$/);
-    expectProblem((p) => (p["services"]["clickhouse"]["grpc"] = 9100), /^services\.clickhouse\.grpc: unknown key; allowed keys of services\.clickhouse: "http", "native", "interserver"$/);
-    expectProblem((p) => (p["vm"]["forwards"][0]["proto"] = "udp"), /^vm\.forwards\[0\]\.proto: unknown key; allowed keys of vm\.forwards\[0\]: "host", "to"$/);
+    expectProblem((p) => (p["extra"] = 1), /^extra: expected a key of the top level \("services", "vm"\), got unknown key "extra"$/);
+    expectProblem((p) => (p["services"]["redis"] = { tcp: 6379 }), /^services\.redis: expected a key of services \("loggen", "fluentbit", "clickhouse", "hyperdx"\), got unknown key "redis"$/);
+    expectProblem((p) => (p["services"]["clickhouse"]["grpc"] = 9100), /^services\.clickhouse\.grpc: expected a key of services\.clickhouse \("http", "native", "interserver"\), got unknown key "grpc"$/);
+    expectProblem((p) => (p["vm"]["forwards"][0]["proto"] = "udp"), /^vm\.forwards\[0\]\.proto: expected a key of vm\.forwards\[0\] \("host", "to"\), got unknown key "proto"$/);
   });
 
   it("rejects missing keys", () => {
-    expectProblem((p) => delete p["services"]["clickhouse"]["http"], /^services\.clickhouse\.http: missing; services\.clickhouse needs "http", "native", "interserver"$/);
-    expectProblem((p) => delete p["vm"], /^vm: missing/);
-    expectProblem((p) => delete p["vm"]["forwards"][1]["host"], /^vm\.forwards\[1\]\.host: missing/);
+    expectProblem((p) => delete p["services"]["clickhouse"]["http"], /^services\.clickhouse\.http: expected a value \(services\.clickhouse needs "http", "native", "interserver"\), got nothing \(missing\)$/);
+    expectProblem((p) => delete p["vm"], /^vm: expected a value .*, got nothing \(missing\)$/);
+    expectProblem((p) => delete p["vm"]["forwards"][1]["host"], /^vm\.forwards\[1\]\.host: expected a value .*, got nothing \(missing\)$/);
   });
 
   it("rejects ports that are not integers from 1 to 65535", () => {
@@ -67,13 +70,13 @@ describe("ports.json", () => {
   });
 
   it("rejects two services on one port", () => {
-    expectProblem((p) => (p["services"]["hyperdx"]["ui"] = 8123), /^services\.hyperdx\.ui: port 8123 is already used by services\.clickhouse\.http; every port must be unique$/);
-    expectProblem((p) => (p["vm"]["guest"]["ssh"] = 2020), /^vm\.guest\.ssh: port 2020 is already used by services\.fluentbit\.http/);
+    expectProblem((p) => (p["services"]["hyperdx"]["ui"] = 8123), /^services\.hyperdx\.ui: expected a port no other key uses \(every port must be unique\), got 8123, already used by services\.clickhouse\.http$/);
+    expectProblem((p) => (p["vm"]["guest"]["ssh"] = 2020), /^vm\.guest\.ssh: expected a port no other key uses .*, got 2020, already used by services\.fluentbit\.http$/);
   });
 
   it("rejects two forwards on one host port, and one target forwarded twice", () => {
-    expectProblem((p) => (p["vm"]["forwards"][2]["host"] = 28080), /^vm\.forwards\[2\]\.host: host port 28080 is already forwarded by vm\.forwards\[1\]; each host port forwards once$/);
-    expectProblem((p) => p["vm"]["forwards"].push({ host: 30000, to: "hyperdx.ui" }), /^vm\.forwards\[7\]\.to: "hyperdx\.ui" is already forwarded by vm\.forwards\[1\]/);
+    expectProblem((p) => (p["vm"]["forwards"][2]["host"] = 28080), /^vm\.forwards\[2\]\.host: expected a host port no other forward uses \(each host port forwards once\), got 28080, already forwarded by vm\.forwards\[1\]$/);
+    expectProblem((p) => p["vm"]["forwards"].push({ host: 30000, to: "hyperdx.ui" }), /^vm\.forwards\[7\]\.to: expected a target no other forward uses \(forward each target once\), got "hyperdx\.ui", already forwarded by vm\.forwards\[1\]$/);
   });
 
   it("rejects host ports below 1024", () => {
@@ -81,7 +84,7 @@ describe("ports.json", () => {
   });
 
   it("rejects forwards to unknown targets and names the allowed ones", () => {
-    expectProblem((p) => (p["vm"]["forwards"][1]["to"] = "hyperdx.api"), /^vm\.forwards\[1\]\.to: unknown target "hyperdx\.api"; allowed targets: "vm\.ssh", "loggen\.health", "fluentbit\.http", "fluentbit\.otlp", "fluentbit\.json", "clickhouse\.http", "clickhouse\.native", "clickhouse\.interserver", "hyperdx\.ui", "hyperdx\.static"$/);
+    expectProblem((p) => (p["vm"]["forwards"][1]["to"] = "hyperdx.api"), /^vm\.forwards\[1\]\.to: expected a forward target \(allowed targets: "vm\.ssh", "loggen\.health", "fluentbit\.http", "fluentbit\.otlp", "fluentbit\.json", "clickhouse\.http", "clickhouse\.native", "clickhouse\.interserver", "hyperdx\.ui", "hyperdx\.static"\), got unknown target "hyperdx\.api"$/);
   });
 
   it("reports every problem at once, not only the first", () => {
@@ -95,8 +98,8 @@ describe("ports.json", () => {
     const dir = mkdtempSync(join(tmpdir(), "ports-"));
     const file = join(dir, "ports.json");
     writeFileSync(file, "{ services: }");
-    assert.throws(() => loadPorts(file), (e: Error) => e.message.startsWith(`${file} is invalid:\n  - not valid JSON:`));
-    assert.throws(() => loadPorts(join(dir, "absent.json")), /absent\.json is invalid:\n {2}- cannot read the file/);
+    assert.throws(() => loadPorts(file), (e: Error) => e instanceof InputError && e.message.startsWith(`${file}: expected valid JSON, got `));
+    assert.throws(() => loadPorts(join(dir, "absent.json")), /absent\.json: expected a readable file, got ENOENT/);
   });
 
   it("`npm run gen` exits non-zero with the message and writes nothing for an invalid file", () => {
@@ -107,7 +110,16 @@ describe("ports.json", () => {
     writeFileSync(file, JSON.stringify(p));
     const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "gen/main.ts"), "--ports", file, "--out", dir], { encoding: "utf8", cwd: ROOT });
     assert.equal(run.status, 1, run.stderr);
-    assert.match(run.stderr, /services\.clickhouse\.http: expected an integer port from 1 to 65535, got 70000/);
-    assert.match(run.stderr, new RegExp(`${file.replace(/[.]/g, "\\.")} is invalid`));
+    // Outside the working directory, the file is named by its absolute path.
+    assert.equal(run.stderr, `gen: ${file}: services.clickhouse.http: expected an integer port from 1 to 65535, got 70000\n`);
+    assert.deepEqual(readdirSync(dir), ["ports.json"], "nothing written");
+  });
+
+  it("a bad value in the repository's ports.json: one gen: line naming the file and key, exit 1", () => {
+    const p = original();
+    p["vm"]["forwards"][0]["host"] = 80;
+    assertProblemLines(genWithInput("ports.json", JSON.stringify(p)), [
+      "gen: ports.json: vm.forwards[0].host: expected an integer port from 1024 to 65535 (host ports below 1024 need root and are refused), got 80",
+    ]);
   });
 });

@@ -9,6 +9,8 @@ import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { parse, parseAllDocuments } from "yaml";
 import { parseSettings, type Settings } from "../model/settings.ts";
+import { InputError } from "../model/validate.ts";
+import { assertProblemLines, genWithInput } from "./gen-cli.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const committed = (): Settings => JSON.parse(readFileSync(join(ROOT, "gen/settings.json"), "utf8")) as Settings;
@@ -21,17 +23,25 @@ describe("gen/settings.json", () => {
   it("rejects bad values, naming the key and what is allowed", () => {
     const cases: [(s: Record<string, any>) => void, RegExp][] = [ // `any`: fixtures broken on purpose
       [(s) => (s["retention"]["logsDays"] = 0), /retention\.logsDays: expected a whole number of days from 1 to 3650, got 0/],
-      [(s) => (s["retention"]["rollupDays"] = 3), /retention\.rollupDays: expected at least retention\.logsDays \(7\)/],
+      [(s) => (s["retention"]["rollupDays"] = 3), /retention\.rollupDays: expected at least retention\.logsDays \(7; the rollup summarises the raw rows\), got 3/],
       [(s) => (s["resources"]["fluentbit"]["limits"]["cpu"] = "lots"), /resources\.fluentbit\.limits\.cpu: expected a CPU quantity such as "500m" or "2", got "lots"/],
       [(s) => (s["resources"]["clickhouse"]["requests"]["memory"] = "1G"), /resources\.clickhouse\.requests\.memory: expected a memory quantity/],
-      [(s) => delete s["resources"]["loggen"], /resources\.loggen: missing/],
-      [(s) => (s["resources"]["grafana"] = {}), /resources\.grafana: unknown key; allowed: loggen, fluentbit, clickhouse, hyperdx, hyperdxProxy/],
+      [(s) => delete s["resources"]["loggen"], /resources\.loggen: expected \{"requests": .*\}, got nothing \(missing\)/],
+      [(s) => (s["resources"]["grafana"] = {}), /resources\.grafana: expected a key of resources \("loggen", "fluentbit", "clickhouse", "hyperdx", "hyperdxProxy"\), got unknown key "grafana"/],
     ];
     for (const [mutate, pattern] of cases) {
       const s = committed() as unknown as Record<string, any>; // `any`: see above
       mutate(s);
-      assert.throws(() => parseSettings(s), (e: Error) => e.message.startsWith("gen/settings.json is invalid:") && pattern.test(e.message), String(pattern));
+      assert.throws(() => parseSettings(s), (e: Error) => e instanceof InputError && e.message.startsWith("gen/settings.json: ") && pattern.test(e.message), String(pattern));
     }
+  });
+
+  it("npm run gen: a bad value is one gen: line naming the file and key, exit 1", () => {
+    const s = committed() as unknown as { retention: { logsDays: unknown } };
+    s.retention.logsDays = "7";
+    assertProblemLines(genWithInput("gen/settings.json", JSON.stringify(s)), [
+      'gen: gen/settings.json: retention.logsDays: expected a whole number of days from 1 to 3650, got "7"',
+    ]);
   });
 
   it("--settings FILE changes retention in the schema and resources in the manifests", () => {

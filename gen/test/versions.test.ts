@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { test } from "node:test";
 import { loadModel } from "../model/model.ts";
 import { compareVersions, parseVersions } from "../model/versions.ts";
+import { assertProblemLines, genWithInput } from "./gen-cli.ts";
 import { clickhouseKeys, fluentBitKeys } from "../versions/emitted.ts";
 import { CLICKHOUSE_KEYS, FLUENT_BIT_KEYS, unsupported } from "../versions/supported.ts";
 
@@ -29,10 +30,19 @@ test("the check catches a key the recorded version does not read (ClickHouse 25.
 });
 
 test("gen/versions.json is validated with clear errors", () => {
-  assert.throws(() => parseVersions({ nixpkgs: "nixos-26.05", packages: { clickhouse: "26.4" } }, "v.json"), /v\.json is invalid:\n.*packages\.fluent-bit: expected "major" or "major\.minor"/s);
-  assert.throws(() => parseVersions({ nixpkgs: "unstable", packages: {}, extra: 1 }, "v.json"), /extra: unknown key; allowed: nixpkgs, packages/);
+  assert.throws(() => parseVersions({ nixpkgs: "nixos-26.05", packages: { clickhouse: "26.4" } }, "v.json"), /v\.json: packages\.fluent-bit: expected "major" or "major\.minor" such as "26\.4", got nothing \(missing\)$/m);
+  assert.throws(() => parseVersions({ nixpkgs: "unstable", packages: {}, extra: 1 }, "v.json"), /v\.json: extra: expected a key of the top level \("nixpkgs", "packages"\), got unknown key "extra"$/m);
+  assert.throws(() => parseVersions({ nixpkgs: "nixos-26.05", packages: [] }, "v.json"), /v\.json: packages: expected an object with keys clickhouse, .*, got \[\]$/m);
   assert.equal(compareVersions("25.3", "25.5"), -1);
   assert.equal(compareVersions("26.4", "26.4.0"), 0);
+});
+
+test("npm run gen: a bad value in gen/versions.json is one gen: line naming the file and key, exit 1", () => {
+  const v = JSON.parse(readFileSync(resolve(ROOT, "gen/versions.json"), "utf8")) as { packages: Record<string, unknown> };
+  v.packages["k3s"] = "1.35.0";
+  assertProblemLines(genWithInput("gen/versions.json", JSON.stringify(v)), [
+    'gen: gen/versions.json: packages.k3s: expected "major" or "major.minor" such as "26.4", got "1.35.0"',
+  ]);
 });
 
 test("docs/versions.md names every key and the recorded versions", () => {

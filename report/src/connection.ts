@@ -29,7 +29,7 @@ export function endpoint(o: Options, env: NodeJS.ProcessEnv = process.env): Endp
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`--url ${JSON.stringify(text)}: expected an http(s) URL such as http://127.0.0.1:8123`);
+    throw new UsageError(`--url ${JSON.stringify(text)}: expected an http(s) URL such as http://127.0.0.1:<port>`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--url ${JSON.stringify(text)}: expected http:// or https://`);
   // Credentials in the URL count as given, below the flag and the variables.
