@@ -115,7 +115,7 @@ export async function startClickHouse(dir: string): Promise<ClickHouse> {
     const query = httpClient(url, user, password);
     for (const statement of ddlStatements(loadModel(ROOT))) await query(statement);
     const refuse = (): Promise<void> => Promise.reject(new Error("CLICKHOUSE_URL: a server this test did not start cannot be crashed"));
-    return { description: `ClickHouse at ${url.host}`, host: url.hostname, port: Number(url.port || 8123), query, ingestUser: user, ingestPassword: password, crash: refuse, stop: async () => {} };
+    return { description: `ClickHouse at ${url.host}`, host: url.hostname, port: Number(url.port || (url.protocol === "https:" ? 443 : 80)), query, ingestUser: user, ingestPassword: password, crash: refuse, stop: async () => {} };
   }
   const port = await freePort();
   const base = new URL(`http://127.0.0.1:${port}`);
