@@ -68,6 +68,11 @@ export const INSERT_SETTINGS = {
   input_format_json_read_arrays_as_strings: 1,
   input_format_json_read_numbers_as_strings: 1,
   input_format_json_read_bools_as_strings: 1,
+  // The kubernetes filter's map is read as a named tuple of its labels: its other keys are
+  // skipped, and a record without it (or a pod without labels) gets an empty map.
+  input_format_json_named_tuples_as_objects: 1,
+  input_format_json_ignore_unknown_keys_in_named_tuple: 1,
+  input_format_json_defaults_for_missing_elements_in_named_tuple: 1,
 } as const;
 
 /** The INSERT statement FluentBit posts its JSON lines to. */

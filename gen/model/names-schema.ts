@@ -14,6 +14,7 @@ const SHAPE = {
   logsTable: IDENTIFIER,
   ingestTable: IDENTIFIER,
   ingestView: IDENTIFIER,
+  otlpIngestView: IDENTIFIER,
   hourlyTable: IDENTIFIER,
   hourlyView: IDENTIFIER,
   attributesTable: IDENTIFIER,

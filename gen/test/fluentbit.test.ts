@@ -144,7 +144,7 @@ test("http output: every input INSERTs into the ingest table on the ClickHouse S
   assert.equal(uri.pathname, "/");
   assert.equal(
     uri.searchParams.get("query"),
-    `INSERT INTO ${DATABASE}.${INGEST_TABLE} SETTINGS input_format_skip_unknown_fields = 1, deduplicate_blocks_in_dependent_materialized_views = 1, input_format_json_read_objects_as_strings = 1, input_format_json_read_arrays_as_strings = 1, input_format_json_read_numbers_as_strings = 1, input_format_json_read_bools_as_strings = 1 FORMAT JSONEachRow`,
+    `INSERT INTO ${DATABASE}.${INGEST_TABLE} SETTINGS input_format_skip_unknown_fields = 1, deduplicate_blocks_in_dependent_materialized_views = 1, input_format_json_read_objects_as_strings = 1, input_format_json_read_arrays_as_strings = 1, input_format_json_read_numbers_as_strings = 1, input_format_json_read_bools_as_strings = 1, input_format_json_named_tuples_as_objects = 1, input_format_json_ignore_unknown_keys_in_named_tuple = 1, input_format_json_defaults_for_missing_elements_in_named_tuple = 1 FORMAT JSONEachRow`,
   );
   assert.equal(http["uri"], insertUri());
   assert.equal(http["format"], "json_lines");

@@ -106,11 +106,13 @@ describe("the ingest view (container line -> otel_logs row) on chDB", () => {
     });
   });
 
-  test("the view's columns are otel_logs columns, with every column of the contract", () => {
-    const described = session.query(`DESCRIBE (${ingestSelect()}) FORMAT JSONEachRow`, "JSONEachRow");
-    const produced = described.split("\n").filter((l) => l !== "").map((l) => (JSON.parse(l) as { name: string }).name);
+  test("both views' columns are otel_logs columns, with every column of the contract", () => {
     const table = session.query(`SELECT name FROM system.columns WHERE database = '${DATABASE}' AND table = '${LOGS_TABLE}' AND default_kind IN ('', 'DEFAULT')`, "TSV").trim().split("\n");
-    assert.deepEqual([...produced].sort(), [...table].sort(), "the view writes every insertable column of otel_logs, and nothing else");
+    for (const kind of ["lines", "otlp"] as const) {
+      const described = session.query(`DESCRIBE (${ingestSelect(kind)}) FORMAT JSONEachRow`, "JSONEachRow");
+      const produced = described.split("\n").filter((l) => l !== "").map((l) => (JSON.parse(l) as { name: string }).name);
+      assert.deepEqual([...produced].sort(), [...table].sort(), `the ${kind} view writes every insertable column of otel_logs, and nothing else`);
+    }
     assert.equal(INGEST, `${DATABASE}.otel_logs_ingest`);
   });
 

@@ -202,6 +202,10 @@ export const CLICKHOUSE_KEYS: Readonly<Record<string, Supported>> = {
   "query.input_format_json_read_arrays_as_strings": { since: "23.9", source: CH_FORMATS },
   "query.input_format_json_read_numbers_as_strings": { since: "23.9", source: CH_FORMATS },
   "query.input_format_json_read_bools_as_strings": { since: "24.1", source: CH_FORMATS },
+  // Read by 23.3 (SettingsChangesHistory turns ignore_unknown_keys_in_named_tuple on there).
+  "query.input_format_json_named_tuples_as_objects": { since: "23.3", source: CH_FORMATS },
+  "query.input_format_json_ignore_unknown_keys_in_named_tuple": { since: "23.3", source: CH_FORMATS },
+  "query.input_format_json_defaults_for_missing_elements_in_named_tuple": { since: "23.3", source: CH_FORMATS },
 };
 
 /** Keys emitted but missing from the table, or newer than the recorded version. */
