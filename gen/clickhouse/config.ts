@@ -2,7 +2,7 @@
 // before the server accepts connections. Pure functions; gen/write.ts writes them.
 import { CLICKHOUSE_DATA_DIR } from "../model/containers.ts";
 import type { Model } from "../model/model.ts";
-import { CREDENTIALS_SECRET, DATABASE, INGEST_TABLE, INGEST_USER, PASSWORD_ENV, READER_PASSWORD, READER_USER } from "../model/names.ts";
+import { CREDENTIALS_SECRET, DATABASE, INGEST_TABLE, INGEST_USER, OTLP_INGEST_TABLE, PASSWORD_ENV, READER_PASSWORD, READER_USER } from "../model/names.ts";
 
 export { PASSWORD_ENV, READER_PASSWORD };
 import { ddlStatements } from "./ddl.ts";
@@ -135,7 +135,7 @@ export function usersXml(_model: Model): string {
             <quota>default</quota>
             <access_management>1</access_management>
         </default>
-        <!-- FluentBit: may only insert lines into the ingest table (its materialized view writes otel_logs as its definer). -->
+        <!-- FluentBit: may only insert records into the ingest tables (their materialized views write otel_logs as their definer). -->
         <${INGEST_USER}>
             <password from_env="${PASSWORD_ENV.ingest}"/>
             <networks><ip>::/0</ip></networks>
@@ -143,6 +143,7 @@ export function usersXml(_model: Model): string {
             <quota>default</quota>
             <grants>
                 <query>GRANT INSERT ON ${DATABASE}.${INGEST_TABLE}</query>
+                <query>GRANT INSERT ON ${DATABASE}.${OTLP_INGEST_TABLE}</query>
             </grants>
         </${INGEST_USER}>
         <!-- HyperDX and the report (report/): read the logs database (the catalog tables included)

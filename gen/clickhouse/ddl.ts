@@ -27,7 +27,7 @@
 import type { Model } from "../model/model.ts";
 import { DATABASE, HOURLY_TABLE, HOURLY_VIEW, LOGS_TABLE } from "../model/names.ts";
 import { catalogStatements } from "./catalog.ts";
-import { ingestTable, ingestViews } from "./ingest.ts";
+import { ingestTables, ingestViews } from "./ingest.ts";
 import { OTEL_LOGS_COLUMNS } from "./row-contract.ts";
 
 /**
@@ -131,7 +131,7 @@ const catalog = (model: Model): string[] =>
   catalogStatements(model, { ddl: logsTable(model), ttlDays: model.settings.retention.logsDays, rollupTtlDays: model.settings.retention.rollupDays });
 
 export function ddlStatements(model: Model): string[] {
-  return [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, logsTable(model), hourlyTable(model), hourlyView(), ingestTable(), ...ingestViews(), ...catalog(model)];
+  return [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, logsTable(model), hourlyTable(model), hourlyView(), ...ingestTables(), ...ingestViews(), ...catalog(model)];
 }
 
 /** The whole schema as one SQL script (sql/init.sql), with the example queries as comments. */

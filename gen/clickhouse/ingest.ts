@@ -15,18 +15,18 @@
 // - null stays "null", an unknown level stays in LogAttributes beside its severity.
 // The pod's identity comes from the file path the tail input adds (path_key):
 // /var/log/pods/<namespace>_<pod>_<uid>/<container>/<restarts>.log.
-import { DATABASE, INGEST_TABLE, INGEST_VIEW, LOGS_TABLE, OTLP_INGEST_VIEW } from "../model/names.ts";
+import { DATABASE, INGEST_TABLE, INGEST_VIEW, LOGS_TABLE, OTLP_INGEST_TABLE, OTLP_INGEST_VIEW } from "../model/names.ts";
 import { OTEL_LOGS_COLUMNS, type OtelLogsColumn } from "./row-contract.ts";
 
 export const INGEST = `${DATABASE}.${INGEST_TABLE}`;
+export const OTLP_INGEST = `${DATABASE}.${OTLP_INGEST_TABLE}`;
 export const INGEST_MV = `${DATABASE}.${INGEST_VIEW}`;
 export const OTLP_INGEST_MV = `${DATABASE}.${OTLP_INGEST_VIEW}`;
 const LOGS = `${DATABASE}.${LOGS_TABLE}`;
 
 /**
- * The keys FluentBit sends for each record (JSONEachRow), and what they hold. Three inputs
- * write here (gen/fluentbit/config.ts): tail (container log files), http (JSON bodies) and
- * opentelemetry (OTLP/HTTP); a key an input does not send is the column's default.
+ * The keys FluentBit sends for each record (JSONEachRow) of the tail and http inputs, and what
+ * they hold (gen/fluentbit/config.ts); a key an input does not send is the column's default.
  */
 export const INGEST_COLUMNS = {
   /** The record's time, RFC 3339 with up to 9 decimals: the container runtime's, or FluentBit's Lua stage's. */
@@ -35,8 +35,7 @@ export const INGEST_COLUMNS = {
   stream: "LowCardinality(String)",
   /**
    * tail: the line as the application wrote it (a split line already rejoined); http: the
-   * posted JSON object; opentelemetry: the log record's body. Objects, arrays, numbers and
-   * booleans arrive as their JSON text (INSERT_SETTINGS in gen/fluentbit/config.ts).
+   * posted JSON object, as its JSON text (INSERT_SETTINGS in gen/fluentbit/config.ts).
    */
   log: "String",
   /** tail (path_key): /var/log/pods/<namespace>_<pod>_<uid>/<container>/<n>.log. */
@@ -48,16 +47,24 @@ export const INGEST_COLUMNS = {
    * the rest: INSERT_SETTINGS in gen/fluentbit/config.ts).
    */
   kubernetes: "Tuple(labels Map(String, String))",
-  /** Which input: '' (tail), 'http' or 'otlp' (set by the Lua stage of those inputs). */
+  /** Which input: '' (tail) or 'http' (set by that input's Lua stage). */
   input: "LowCardinality(String)",
   /** http: the request's path, FluentBit's tag (e.g. "checkout" for POST /checkout). */
   tag: "LowCardinality(String)",
-  /** opentelemetry: the record's trace and span ids in hex (FluentBit holds them as bytes). */
+} as const;
+
+/** The keys of the opentelemetry input's records (after its Lua stage, gen/fluentbit/lua.ts). */
+export const OTLP_INGEST_COLUMNS = {
+  /** The record's time (time_unix_nano, else observed, else arrival), RFC 3339 with 9 decimals. */
+  time: "String",
+  /** The log record's body: a string as itself, a map, list, number or bool as its JSON text. */
+  log: "String",
+  /** The record's trace and span ids in hex (FluentBit holds them as bytes). */
   trace_id: "String",
   span_id: "String",
   /**
-   * opentelemetry: FluentBit's JSON rendering of the OTLP group (resource and scope) and of
-   * the record's metadata (severity, attributes, flags, event name), exactly as received
+   * FluentBit's JSON rendering of the OTLP group (resource and scope) and of the record's
+   * metadata (severity, attributes, flags, event name), exactly as received
    * (src/flb_pack.c, flb_pack_msgpack_to_json_format, in fluent-bit v5.0.7).
    */
   __internal__: "String",
@@ -112,6 +119,9 @@ const INEXACT_NUMBER = "[0-9][.eE]|[0-9]{19}|-0";
 
 // ClickHouse may evaluate both branches of if() for every row when they hold lambdas, so the
 // rewrites tokenize '' on the fast path (`if(exact, text, '')`): it costs nothing there.
+/** The line, without the newline docker's json-file keeps; invalid UTF-8 -> U+FFFD. */
+const LINE = "toValidUTF8(if(endsWith(log, '\\n'), substring(log, 1, length(log) - if(endsWith(log, '\\r\\n'), 2, 1)), log))";
+
 /** The rewrite of the exact path: numbers -> "N<text>", strings -> "S<text>". */
 const exactRewrite = (text: string): string =>
   `if(exact, arrayStringConcat(arrayMap(t -> multiIf(startsWith(t, '"'), concat('"S', substring(t, 2)), match(t, '^-?[0-9]'), concat('"N', t, '"'), t), extractAll(if(exact, ${text}, ''), ${sqlString(TOKEN)}))), ${text})`;
@@ -143,8 +153,8 @@ const cappedMap = (keys: string, values: string): string =>
  * the columns it passes on: the planner's work grows with nesting depth times columns, and
  * ClickHouse plans this query again for every INSERT.
  */
-const stage = (select: readonly string[], from: string, helpers: readonly string[] = [], where = ""): string =>
-  `${helpers.length > 0 ? `WITH\n    ${helpers.join(",\n    ")}\n` : ""}SELECT\n    ${select.join(",\n    ")}\nFROM ${from === INGEST ? INGEST : `(${from})`}${where === "" ? "" : `\nWHERE ${where}`}`;
+const stage = (select: readonly string[], from: string, helpers: readonly string[] = []): string =>
+  `${helpers.length > 0 ? `WITH\n    ${helpers.join(",\n    ")}\n` : ""}SELECT\n    ${select.join(",\n    ")}\nFROM ${from === INGEST || from === OTLP_INGEST ? from : `(${from})`}`;
 
 /**
  * Fields of a JSON line (or a posted JSON body) that can become columns; the rest goes to
@@ -176,10 +186,12 @@ const plainText = (v: string): string => `if(startsWith(${v}, '"'), JSONExtractS
 const attributeMap = (obj: string): string => `CAST(arrayMap(p -> (p.1, ${plainText("p.2")}), JSONExtractKeysAndValuesRaw(${obj})), 'Map(String, String)')`;
 
 /**
- * Which records a view takes: "lines" (container lines and JSON posts) or "otlp" (OTLP
- * records). The stages and the row mapping below are written once; where the two kinds differ
- * the generator picks the kind's expression, so neither view evaluates the other's (one view
- * with if(is_otlp, ...) for both cost ~7 us more per line: ClickHouse computes both branches).
+ * Which records a view takes: "lines" (container lines and JSON posts, from INGEST) or "otlp"
+ * (OTLP records, from OTLP_INGEST). The stages and the row mapping below are written once;
+ * where the two kinds differ the generator picks the kind's expression, so neither view
+ * evaluates the other's (one view with if(is_otlp, ...) for both cost ~7 us more per line:
+ * ClickHouse computes both branches), and each INSERT plans only its own view (ClickHouse
+ * plans a materialized view's SELECT again for every inserted block; docs/benchmarks.md).
  */
 export type IngestKind = "lines" | "otlp";
 
@@ -199,10 +211,13 @@ export function ingestStages(kind: IngestKind): string[] {
   const levelOf = (name: string): string =>
     `transform(lower(${name}), [${levelNames.map(([n]) => sqlString(n)).join(", ")}], [${levelNames.map(([, level]) => `${level}.0`).join(", ")}], 0.0)`;
   const flat = Array.from({ length: MAX_DEPTH - 1 }).reduce<string>((acc) => flattenOnce(acc), "attr_pairs");
-  // An OTLP record's attributes are only attributes: none of them becomes a column.
-  const lookup = (what: "kinds" | "texts", f: string): string => (kind === "otlp" ? "''" : `${what}[indexOf(top.1, ${sqlString(f)})]`);
-  // Carried from stage to stage: the record's source fields.
-  const source = ["time", "stream", "node", "pod_path", "label_service", "label_attributes", "input", "tag", "otlp_meta", "otlp_group", "trace_id", "span_id", "line"];
+  const lookup = (what: "kinds" | "texts", f: string): string => `${what}[indexOf(top.1, ${sqlString(f)})]`;
+  // Carried from stage to stage: the record's source fields (only the kind's own: every
+  // column a stage passes on costs planning time, and ClickHouse plans the view per INSERT).
+  const source = pick(
+    "time otlp_meta otlp_group trace_id span_id line",
+    "time stream node pod_path label_service label_attributes input tag line",
+  ).split(" ");
 
   // 1. The line (or body), without the newline docker's json-file keeps; invalid UTF-8 ->
   //    U+FFFD. The document whose keys become attributes: the line when it is a JSON object,
@@ -212,30 +227,36 @@ export function ingestStages(kind: IngestKind): string[] {
   //    the kubernetes filter (file and kubernetes are LowCardinality: this runs once per
   //    pod, not once per line).
   const s1 = stage(
-    [
-      "time",
-      "stream",
-      "node",
-      "input",
-      "tag",
-      "trace_id",
-      "span_id",
-      "splitByChar('/', file) AS file_parts",
-      "splitByChar('_', arrayElement(file_parts, -3)) AS pod_dir",
-      "if(length(file_parts) >= 4 AND length(pod_dir) = 3 AND endsWith(file, '.log'), [pod_dir[1], pod_dir[2], pod_dir[3], arrayElement(file_parts, -2), replaceOne(arrayElement(file_parts, -1), '.log', '')], ['', '', '', '', '']) AS pod_path",
-      // The label that names the service, and every label as k8s.pod.label.<key>.
-      `${pick("''", `coalesce(${SERVICE_LABELS.map((l) => `nullIf(kubernetes.labels[${sqlString(l)}], '')`).join(", ")}, '')`)} AS label_service`,
-      `${pick("CAST(map(), 'Map(String, String)')", "mapApply((k, v) -> (concat('k8s.pod.label.', k), v), kubernetes.labels)")} AS label_attributes`,
-      `${kind === "otlp" ? "JSONExtractRaw(__internal__, 'log_metadata', 'otlp')" : "''"} AS otlp_meta`,
-      `${kind === "otlp" ? "JSONExtractRaw(__internal__, 'group_attributes')" : "''"} AS otlp_group`,
-      "toValidUTF8(if(endsWith(log, '\\n'), substring(log, 1, length(log) - if(endsWith(log, '\\r\\n'), 2, 1)), log)) AS line",
-      `${pick("toValidUTF8(JSONExtractRaw(otlp_meta, 'attributes'))", "line")} AS doc_text`,
-      "startsWith(trimLeft(doc_text), '{') AS object_like",
-      `object_like AND match(doc_text, ${sqlString(INEXACT_NUMBER)}) AS exact`,
-    ],
-    INGEST,
-    [],
-    kind === "otlp" ? "input = 'otlp'" : "input != 'otlp'",
+    kind === "otlp"
+      ? [
+          "time",
+          "trace_id",
+          "span_id",
+          "JSONExtractRaw(__internal__, 'log_metadata', 'otlp') AS otlp_meta",
+          "JSONExtractRaw(__internal__, 'group_attributes') AS otlp_group",
+          `${LINE} AS line`,
+          "toValidUTF8(JSONExtractRaw(otlp_meta, 'attributes')) AS doc_text",
+          "startsWith(doc_text, '{') AS object_like",
+          `object_like AND match(doc_text, ${sqlString(INEXACT_NUMBER)}) AS exact`,
+        ]
+      : [
+          "time",
+          "stream",
+          "node",
+          "input",
+          "tag",
+          "splitByChar('/', file) AS file_parts",
+          "splitByChar('_', arrayElement(file_parts, -3)) AS pod_dir",
+          "if(length(file_parts) >= 4 AND length(pod_dir) = 3 AND endsWith(file, '.log'), [pod_dir[1], pod_dir[2], pod_dir[3], arrayElement(file_parts, -2), replaceOne(arrayElement(file_parts, -1), '.log', '')], ['', '', '', '', '']) AS pod_path",
+          // The label that names the service, and every label as k8s.pod.label.<key>.
+          `coalesce(${SERVICE_LABELS.map((l) => `nullIf(kubernetes.labels[${sqlString(l)}], '')`).join(", ")}, '') AS label_service`,
+          "mapApply((k, v) -> (concat('k8s.pod.label.', k), v), kubernetes.labels) AS label_attributes",
+          `${LINE} AS line`,
+          "line AS doc_text",
+          "startsWith(trimLeft(doc_text), '{') AS object_like",
+          `object_like AND match(doc_text, ${sqlString(INEXACT_NUMBER)}) AS exact`,
+        ],
+    kind === "otlp" ? OTLP_INGEST : INGEST,
   );
   const s2 = stage([...source, "object_like", "exact", `${exactRewrite("doc_text")} AS doc`], s1);
   // 2. The top-level keys with their raw values (an invalid document gives none: the parser
@@ -274,7 +295,7 @@ export function ingestStages(kind: IngestKind): string[] {
       `multiIf(level_kind = 'Number', toFloat64OrNull(level_text), level_kind = 'String', ${levelOf("level_text")}, NULL) AS from_level`,
       `multiIf(severity_kind = 'Number' AND match(severity_text, '^([1-9]|1[0-9]|2[0-4])$'), (intDiv(toUInt8OrZero(severity_text) - 1, 4) + 1) * 10.0, severity_kind = 'String', ${levelOf("severity_text")}, NULL) AS from_severity`,
       // No lambda here: if() then skips the patterns for JSON lines (short-circuit evaluation).
-      `${pick("''", `if(is_json, '', coalesce(${TEXT_SEVERITY_PATTERNS.map((p) => `nullIf(extract(line, ${sqlString(p)}), '')`).join(", ")}, ''))`)} AS text_level`,
+      `if(is_json, '', coalesce(${TEXT_SEVERITY_PATTERNS.map((p) => `nullIf(extract(line, ${sqlString(p)}), '')`).join(", ")}, '')) AS text_level`,
       `multiIf(from_level IS NOT NULL, from_level, from_severity IS NOT NULL, from_severity, text_level != '', ${levelOf("text_level")}, NULL) AS level_value`,
       "if(count_kind = 'Number' AND match(count_text, '^(0|[1-9][0-9]*)$'), toUInt64OrNull(count_text), NULL) AS count_value",
       "if(random_number_kind = 'Number' AND match(random_number_text, '^-?(0|[1-9][0-9]*)$'), toInt32OrNull(random_number_text), NULL) AS rnd_value",
@@ -317,6 +338,9 @@ export function ingestStages(kind: IngestKind): string[] {
       ...carry,
       "sev_text",
       "sev_number",
+      // ServiceName: the posted body's `service`, else the http path; the pod's labels, else
+      // its container; pino's logger name; else unknown.
+      "multiIf(body_service != '', body_service, input = 'http' AND tag != '', tag, label_service != '', label_service, pod_path[4] != '', pod_path[4], scope_name != '', scope_name, 'unknown') AS service",
       // The keys that became columns (pino's numeric time: Timestamp holds the runtime's ns time).
       `arrayFilter(p -> NOT has(arrayConcat(if(body_key != '', [body_key], []),
         if(level_mapped, ['level'], []),
@@ -332,18 +356,20 @@ export function ingestStages(kind: IngestKind): string[] {
     ],
     s5,
   );
-  // Flattening only runs for lines that have a non-empty map.
-  const s7 = stage(
-    [...carry.filter((c) => c !== "top"), "sev_text", "sev_number", `if(arrayExists(p -> startsWith(p.2, '{') AND p.2 != '{}', attr_pairs), ${flat}, attr_pairs) AS leaves`],
-    s6,
-  );
+  // What the remaining stages pass on: from here on only what the row needs.
+  const rest =
+    kind === "otlp"
+      ? ["time", "otlp_meta", "otlp_group", "trace_id", "span_id", "line", "exact"]
+      : ["time", "stream", "node", "pod_path", "label_attributes", "line", "exact", "is_json", "body_text", "trace_id_text", "span_id_text", "random_string_text", "count_value", "rnd_value", "rstr_valid", "ids_valid", "flags_value", "scope_name", "sev_text", "sev_number", "service"];
+  // OTLP: every attribute stays an attribute (the line's stages 3-4 do not apply).
+  const attrs = kind === "otlp" ? stage([...rest, "top AS attr_pairs"], s3) : s6;
+  // Flattening only runs for records that have a non-empty map.
+  const s7 = stage([...rest, `if(arrayExists(p -> startsWith(p.2, '{') AND p.2 != '{}', attr_pairs), ${flat}, attr_pairs) AS leaves`], attrs);
   const s8 = stage(
     [
-      ...carry.filter((c) => c !== "top"),
-      "sev_text",
-      "sev_number",
-      "arrayConcat(if(stream != '', ['log.iostream'], []), arrayMap(p -> toValidUTF8(p.1), leaves)) AS attr_keys",
-      `arrayConcat(if(stream != '', [toValidUTF8(stream)], []), arrayMap(p -> ${textOf("p.2")}, leaves)) AS attr_values`,
+      ...rest,
+      pick("arrayMap(p -> toValidUTF8(p.1), leaves) AS attr_keys", "arrayConcat(if(stream != '', ['log.iostream'], []), arrayMap(p -> toValidUTF8(p.1), leaves)) AS attr_keys"),
+      pick(`arrayMap(p -> ${textOf("p.2")}, leaves) AS attr_values`, `arrayConcat(if(stream != '', [toValidUTF8(stream)], []), arrayMap(p -> ${textOf("p.2")}, leaves)) AS attr_values`),
     ],
     s7,
   );
@@ -351,13 +377,13 @@ export function ingestStages(kind: IngestKind): string[] {
   const resourceValues = "[pod_path[1], pod_path[2], pod_path[3], pod_path[4], pod_path[5], node]";
   const helpers = [
     "parseDateTime64BestEffortOrNull(time, 9, 'UTC') AS runtime_time",
-    `${pick(attributeMap("JSONExtractRaw(otlp_group, 'resource', 'attributes')"), "map()")} AS otlp_resource`,
-    // ServiceName: OTLP's service.name; the posted body's `service`, else the http path;
-    // the pod's labels, else its container; pino's logger name; else unknown.
-    pick(
-      "if(otlp_resource['service.name'] != '', otlp_resource['service.name'], 'unknown') AS service",
-      "multiIf(body_service != '', body_service, input = 'http' AND tag != '', tag, label_service != '', label_service, pod_path[4] != '', pod_path[4], scope_name != '', scope_name, 'unknown') AS service",
-    ),
+    ...(kind === "otlp"
+      ? [
+          `${attributeMap("JSONExtractRaw(otlp_group, 'resource', 'attributes')")} AS otlp_resource`,
+          // ServiceName: OTLP's service.name, else unknown.
+          "if(otlp_resource['service.name'] != '', otlp_resource['service.name'], 'unknown') AS service",
+        ]
+      : []),
   ];
   // One expression per column of the row contract (gen/clickhouse/row-contract.ts), for
   // every input. OTLP records map as the OpenTelemetry Collector's ClickHouse exporter maps
@@ -379,21 +405,25 @@ export function ingestStages(kind: IngestKind): string[] {
     ScopeAttributes: pick(attributeMap("JSONExtractRaw(otlp_group, 'scope', 'attributes')"), "map()"),
     LogAttributes: `${cappedMap("attr_keys", "attr_values")}`,
     EventName: pick("JSONExtractString(otlp_meta, 'event_name')", "''"),
-    RandomNumber: "rnd_value",
-    RandomString: "if(rstr_valid, random_string_text, '')",
-    Count: "ifNull(count_value, 0)",
+    RandomNumber: pick("CAST(NULL, 'Nullable(Int32)')", "rnd_value"),
+    RandomString: pick("''", "if(rstr_valid, random_string_text, '')"),
+    Count: pick("0", "ifNull(count_value, 0)"),
   };
   const columns = OTEL_LOGS_COLUMNS.map((c) => `${row[c.name]} AS ${c.name}`);
-  return [s1, s2, s3, s3b, s4, s5, s6, s7, s8, stage(columns, s8, helpers)];
+  const lineStages = kind === "otlp" ? [attrs] : [s3b, s4, s5, s6];
+  return [s1, s2, s3, ...lineStages, s7, s8, stage(columns, s8, helpers)];
 }
 
-export const ingestTable = (): string => `CREATE TABLE IF NOT EXISTS ${INGEST}
+const nullTable = (table: string, columns: Readonly<Record<string, string>>): string => `CREATE TABLE IF NOT EXISTS ${table}
 (
-${Object.entries(INGEST_COLUMNS)
+${Object.entries(columns)
   .map(([name, type]) => `    ${name} ${type}`)
   .join(",\n")}
 )
 ENGINE = Null`;
+
+/** The two Null tables FluentBit inserts into: lines and JSON posts; OTLP records. */
+export const ingestTables = (): string[] => [nullTable(INGEST, INGEST_COLUMNS), nullTable(OTLP_INGEST, OTLP_INGEST_COLUMNS)];
 
 // DEFINER = default: the view writes otel_logs with the admin's rights, so the ingest user
 // needs INSERT on the Null table only.

@@ -41,7 +41,7 @@ local function hex(bytes)
 end
 function otlp_record(tag, ts, group, metadata, record)
   local otlp = metadata["otlp"] or {}
-  return 2, ts, nil, { input = "otlp", time = rfc3339(ts), trace_id = hex(otlp["trace_id"]), span_id = hex(otlp["span_id"]), log = record["${OTLP_BODY_KEY}"] }
+  return 2, ts, nil, { time = rfc3339(ts), trace_id = hex(otlp["trace_id"]), span_id = hex(otlp["span_id"]), log = record["${OTLP_BODY_KEY}"] }
 end
 `,
 };

@@ -13,6 +13,7 @@ const SHAPE = {
   database: IDENTIFIER,
   logsTable: IDENTIFIER,
   ingestTable: IDENTIFIER,
+  otlpIngestTable: IDENTIFIER,
   ingestView: IDENTIFIER,
   otlpIngestView: IDENTIFIER,
   hourlyTable: IDENTIFIER,

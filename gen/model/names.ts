@@ -19,11 +19,12 @@ export const NAMESPACE = names.namespace;
 export const DATABASE = names.database;
 export const LOGS_TABLE = names.logsTable;
 /**
- * The Null table FluentBit inserts every record into, and the two views that turn them into
- * otel_logs rows: container lines and JSON posts, and OTLP records (gen/clickhouse/ingest.ts).
+ * The Null tables FluentBit inserts records into, and the views that turn them into
+ * otel_logs rows: container lines and JSON posts; OTLP records (gen/clickhouse/ingest.ts).
  */
 export const INGEST_TABLE = names.ingestTable;
 export const INGEST_VIEW = names.ingestView;
+export const OTLP_INGEST_TABLE = names.otlpIngestTable;
 export const OTLP_INGEST_VIEW = names.otlpIngestView;
 export const HOURLY_TABLE = names.hourlyTable;
 export const HOURLY_VIEW = names.hourlyView;

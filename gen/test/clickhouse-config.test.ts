@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { describe, it } from "node:test";
 import { loadModel, type Model } from "../model/model.ts";
-import { DATABASE, INGEST_TABLE, INGEST_USER, LOGS_TABLE, READER_USER } from "../model/names.ts";
+import { DATABASE, INGEST_TABLE, INGEST_USER, LOGS_TABLE, OTLP_INGEST_TABLE, READER_USER } from "../model/names.ts";
 import { parsePorts } from "../model/ports.ts";
 import { PASSWORD_ENV, READER_PASSWORD, READER_SYSTEM_TABLES, SYSTEM_LOGS, SYSTEM_LOG_DAYS, serverConfigXml, startupScriptsXml, usersXml } from "../clickhouse/config.ts";
 import { ddlStatements } from "../clickhouse/ddl.ts";
@@ -138,7 +138,7 @@ describe("ClickHouse users", () => {
   });
 
   it("lets the ingest user only INSERT into the ingest table, and no one else manage access", () => {
-    assert.deepEqual(path(user(INGEST_USER), "grants")?.children.map((g) => g.text), [`GRANT INSERT ON ${DATABASE}.${INGEST_TABLE}`]);
+    assert.deepEqual(path(user(INGEST_USER), "grants")?.children.map((g) => g.text), [`GRANT INSERT ON ${DATABASE}.${INGEST_TABLE}`, `GRANT INSERT ON ${DATABASE}.${OTLP_INGEST_TABLE}`]);
     assert.equal(path(user(INGEST_USER), "access_management"), undefined);
     assert.equal(path(user(READER_USER), "access_management"), undefined);
   });

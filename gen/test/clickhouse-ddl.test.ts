@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Session } from "chdb";
 import { loadModel } from "../model/model.ts";
-import { DATABASE, HOURLY_TABLE, HOURLY_VIEW, INGEST_TABLE, INGEST_VIEW, LOGS_TABLE, OTLP_INGEST_VIEW } from "../model/names.ts";
+import { DATABASE, HOURLY_TABLE, HOURLY_VIEW, INGEST_TABLE, INGEST_VIEW, LOGS_TABLE, OTLP_INGEST_TABLE, OTLP_INGEST_VIEW } from "../model/names.ts";
 import { schemaProbeQuery } from "../clickhouse/readiness.ts";
 import { ddlStatements, EXAMPLE_QUERIES, HOURLY_QUERY, initSql, LOGS } from "../clickhouse/ddl.ts";
 import { CATALOG_OBJECTS } from "../clickhouse/catalog.ts";
@@ -37,7 +37,7 @@ describe("otel_logs DDL on chDB", () => {
   it("creates the database, tables and views named in names.json, idempotently", () => {
     assert.equal(
       q(`SELECT name FROM system.tables WHERE database = '${DATABASE}' ORDER BY name`),
-      [LOGS_TABLE, HOURLY_TABLE, HOURLY_VIEW, INGEST_TABLE, INGEST_VIEW, OTLP_INGEST_VIEW, ...CATALOG_OBJECTS].sort().join("\n"),
+      [LOGS_TABLE, HOURLY_TABLE, HOURLY_VIEW, INGEST_TABLE, INGEST_VIEW, OTLP_INGEST_TABLE, OTLP_INGEST_VIEW, ...CATALOG_OBJECTS].sort().join("\n"),
     );
     for (const stmt of ddlStatements(model)) assert.match(stmt, /^CREATE (DATABASE|TABLE|MATERIALIZED VIEW) IF NOT EXISTS /);
     // sql/init.sql is the same schema as one script (clickhouse client --multiquery < sql/init.sql).

@@ -22,7 +22,7 @@ import {
   type LocalOptions,
 } from "../fluentbit/config.ts";
 import { loadModel } from "../model/model.ts";
-import { DATABASE, INGEST_TABLE, INGEST_USER, LOGS_TABLE, NAMESPACE } from "../model/names.ts";
+import { DATABASE, INGEST_TABLE, INGEST_USER, LOGS_TABLE, NAMESPACE, OTLP_INGEST_TABLE } from "../model/names.ts";
 import { requireEngine } from "../../checks/engines.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -132,28 +132,40 @@ test("OTLP/HTTP and JSON inputs on the ports from ports.json, on disk before the
   assert.equal(cluster.pipeline.inputs.length, 3);
 });
 
-test("http output: every input INSERTs into the ingest table on the ClickHouse Service, no-loss retries, no date key", () => {
-  const http = only(cluster.pipeline.outputs, "http");
-  assert.equal(cluster.pipeline.outputs.length, 1);
-  for (const tag of [tailTag(only(cluster.pipeline.inputs, "tail")["tag"], "/var/log/pods/x_y_z/loggen/0.log"), String(only(cluster.pipeline.inputs, "opentelemetry")["tag"]), "checkout"]) {
-    assert.ok(matches(http["match"], tag), `the output takes ${tag}`);
+/** Which of the config's outputs FluentBit routes `tag` to (match or match_regex, anchored at the start). */
+const routes = (outputs: Section[], tag: string): Section[] =>
+  outputs.filter((o) => (o["match"] !== undefined && matches(o["match"], tag)) || (o["match_regex"] !== undefined && new RegExp(`^(?:${String(o["match_regex"])})`).test(tag)));
+
+test("http outputs: lines and JSON posts to the ingest table, OTLP to its own; on the ClickHouse Service, no-loss retries, no date key", () => {
+  const outputs = cluster.pipeline.outputs;
+  assert.equal(outputs.length, 2);
+  const tailTagged = tailTag(only(cluster.pipeline.inputs, "tail")["tag"], "/var/log/pods/x_y_z/loggen/0.log");
+  const otlpTag = String(only(cluster.pipeline.inputs, "opentelemetry")["tag"]);
+  // Every tag goes to exactly one output: the http input's tag is whatever path was posted to.
+  for (const [tag, table] of [[tailTagged, INGEST_TABLE], ["checkout", INGEST_TABLE], ["otlp.x", INGEST_TABLE], ["xotlp", INGEST_TABLE], [otlpTag, OTLP_INGEST_TABLE]] as const) {
+    const to = routes(outputs, tag);
+    assert.equal(to.length, 1, `${tag}: one output`);
+    assert.match(decodeURIComponent(String(to[0]?.["uri"])), new RegExp(`INSERT INTO ${DATABASE}\\.${table} `), `${tag} -> ${table}`);
   }
-  assert.equal(http["host"], `clickhouse.${NAMESPACE}.svc.cluster.local`);
-  assert.equal(http["port"], model.ports.services.clickhouse.http);
-  const uri = new URL(String(http["uri"]), "http://x");
+  for (const http of outputs) {
+    assert.equal(http["name"], "http");
+    assert.equal(http["host"], `clickhouse.${NAMESPACE}.svc.cluster.local`);
+    assert.equal(http["port"], model.ports.services.clickhouse.http);
+    assert.equal(http["format"], "json_lines");
+    assert.equal(String(http["json_date_key"]), "false", "no extra date key");
+    assert.equal(http["retry_limit"], "no_limits", "the default (1 retry) drops chunks");
+    assert.equal(http["compress"], undefined, "gzip would cost FluentBit more CPU than the rest of its work");
+    assert.ok(http["storage.total_limit_size"] !== undefined);
+    assert.equal(http["http_user"], INGEST_USER);
+    assert.equal(http["http_passwd"], `\${${INGEST_PASSWORD_ENV}}`);
+  }
+  const uri = new URL(String(routes(outputs, tailTagged)[0]?.["uri"]), "http://x");
   assert.equal(uri.pathname, "/");
   assert.equal(
     uri.searchParams.get("query"),
     `INSERT INTO ${DATABASE}.${INGEST_TABLE} SETTINGS input_format_skip_unknown_fields = 1, deduplicate_blocks_in_dependent_materialized_views = 1, input_format_json_read_objects_as_strings = 1, input_format_json_read_arrays_as_strings = 1, input_format_json_read_numbers_as_strings = 1, input_format_json_read_bools_as_strings = 1, input_format_json_named_tuples_as_objects = 1, input_format_json_ignore_unknown_keys_in_named_tuple = 1, input_format_json_defaults_for_missing_elements_in_named_tuple = 1 FORMAT JSONEachRow`,
   );
-  assert.equal(http["uri"], insertUri());
-  assert.equal(http["format"], "json_lines");
-  assert.equal(String(http["json_date_key"]), "false", "no extra date key");
-  assert.equal(http["retry_limit"], "no_limits", "the default (1 retry) drops chunks");
-  assert.equal(http["compress"], undefined, "gzip would cost FluentBit more CPU than the rest of its work");
-  assert.ok(http["storage.total_limit_size"] !== undefined);
-  assert.equal(http["http_user"], INGEST_USER);
-  assert.equal(http["http_passwd"], `\${${INGEST_PASSWORD_ENV}}`);
+  assert.equal(routes(outputs, tailTagged)[0]?.["uri"], insertUri());
 });
 
 test("no password is written into the config: only ${ENV} references", () => {
@@ -185,7 +197,7 @@ test("ports come from ports.json: editing it changes the config", () => {
     assert.equal(changed.service["http_port"], 3020);
     assert.equal(only(changed.pipeline.inputs, "opentelemetry")["port"], 5318);
     assert.equal(only(changed.pipeline.inputs, "http")["port"], 5880);
-    assert.equal(only(changed.pipeline.outputs, "http")["port"], 9123);
+    assert.deepEqual(changed.pipeline.outputs.map((o) => o["port"]), [9123, 9123]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -203,12 +215,13 @@ test("local variant: the cluster's stages, on a given glob, folder, node and Cli
   assert.equal(tail["db"], `${local.stateDir}/tail.db`);
   assert.equal(c.service["storage.path"], `${local.stateDir}/storage`);
   assert.equal(c.service["http_port"], local.httpPort);
-  const http = only(c.pipeline.outputs, "http");
+  assert.equal(c.pipeline.outputs.length, 2);
+  const http = c.pipeline.outputs[0] as Section;
   assert.deepEqual([http["host"], http["port"], http["http_user"], http["http_passwd"]], ["127.0.0.1", 18123, INGEST_USER, "${TEST_INGEST_PASSWORD}"]);
   assert.equal(only(c.pipeline.filters ?? [], "record_modifier")["record"], "node node-1");
   // Everything else is the cluster's, key for key.
   const without = (s: Section, ...keys: string[]): Section => Object.fromEntries(Object.entries(s).filter(([k]) => !keys.includes(k)));
-  assert.deepEqual(without(http, "host", "port", "http_user", "http_passwd", "match"), without(only(cluster.pipeline.outputs, "http"), "host", "port", "http_user", "http_passwd", "match"));
+  c.pipeline.outputs.forEach((o, i) => assert.deepEqual(without(o, "host", "port", "http_user", "http_passwd"), without(cluster.pipeline.outputs[i] as Section, "host", "port", "http_user", "http_passwd")));
   assert.deepEqual(without(tail, "path", "db", "tag", "exclude_path"), without(only(cluster.pipeline.inputs, "tail"), "path", "db", "tag", "exclude_path"));
   for (const name of ["opentelemetry", "http"]) assert.deepEqual(without(only(c.pipeline.inputs, name), "port"), without(only(cluster.pipeline.inputs, name), "port"));
   assert.equal(only(c.pipeline.inputs, "opentelemetry")["port"], local.otlpPort);
@@ -222,8 +235,7 @@ test("local variant: the cluster's stages, on a given glob, folder, node and Cli
   assert.deepEqual(without(c.service, "storage.path", "http_port"), without(cluster.service, "storage.path", "http_port"));
   // No user: no credentials at all (ClickHouse's passwordless default user).
   const anonymous = parsed(fluentBitLocalConfig({ logFile: "/x", clickhouse: { host: "127.0.0.1", port: 1 }, stateDir: "/s", nodeName: "n" }));
-  const out = only(anonymous.pipeline.outputs, "http");
-  assert.ok(!("http_user" in out) && !("http_passwd" in out));
+  for (const out of anonymous.pipeline.outputs) assert.ok(!("http_user" in out) && !("http_passwd" in out));
   assert.ok(!isOn(anonymous.service["http_server"]));
   // Without ports or metadata: tail only, no kubernetes filter.
   assert.deepEqual(anonymous.pipeline.inputs.map((i) => i["name"]), ["tail"]);

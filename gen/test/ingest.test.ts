@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Session } from "chdb";
 import { ddlStatements } from "../clickhouse/ddl.ts";
-import { INGEST, ingestSelect, MAX_ATTRIBUTES, MAX_SECONDS } from "../clickhouse/ingest.ts";
+import { INGEST, ingestSelect, MAX_ATTRIBUTES, MAX_SECONDS, OTLP_INGEST } from "../clickhouse/ingest.ts";
 import { insertQuery } from "../fluentbit/config.ts";
 import { loadModel } from "../model/model.ts";
 import { DATABASE, LOGS_TABLE } from "../model/names.ts";
@@ -114,6 +114,7 @@ describe("the ingest view (container line -> otel_logs row) on chDB", () => {
       assert.deepEqual([...produced].sort(), [...table].sort(), `the ${kind} view writes every insertable column of otel_logs, and nothing else`);
     }
     assert.equal(INGEST, `${DATABASE}.otel_logs_ingest`);
+    assert.equal(OTLP_INGEST, `${DATABASE}.otel_logs_ingest_otlp`);
   });
 
   test("service name: the container (from the file path), then pino's name, then unknown", () => {
@@ -342,9 +343,9 @@ interface FullRow extends Row {
   EventName: string;
 }
 /** Inserts records shaped as FluentBit sends them (any input) and returns their rows in insert order. */
-function ingestRecords(records: readonly (object | string)[]): FullRow[] {
+function ingestRecords(records: readonly (object | string)[], table = INGEST): FullRow[] {
   session.query(`TRUNCATE TABLE ${TABLE}`);
-  session.query(`${insertQuery()}\n${records.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n")}\n`);
+  session.query(`${insertQuery(table)}\n${records.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n")}\n`);
   const out = session.query(
     `SELECT toString(Timestamp) AS Timestamp, TraceId, SpanId, TraceFlags, SeverityText, SeverityNumber, ServiceName, Body, ResourceAttributes, ScopeName, ScopeVersion, ScopeAttributes, LogAttributes, EventName, RandomNumber, RandomString, toString(Count) AS Count FROM ${TABLE} ORDER BY Timestamp FORMAT JSONEachRow`,
     "JSONEachRow",
@@ -489,12 +490,11 @@ describe("the ingest view for every pod and the HTTP inputs, on chDB", () => {
       time,
       trace_id: "5B8EFFF798038103D269B633813FC60C",
       span_id: "eee19b7ec3c1b174",
-      input: "otlp",
       log: "payment failed",
     };
     const kvBody = { ...record, time: time.replace("007Z", "008Z"), log: { a: "b", n: 1 }, __internal__: { group_attributes: { resource: { attributes: {} }, scope: {} }, log_metadata: { otlp: {} } }, trace_id: "", span_id: "" };
     // int64's largest, written as FluentBit writes it (JSON.stringify would round it).
-    const [row, kv] = ingestRecords([JSON.stringify(record).replace('"BIG"', "9223372036854775807"), kvBody]);
+    const [row, kv] = ingestRecords([JSON.stringify(record).replace('"BIG"', "9223372036854775807"), kvBody], OTLP_INGEST);
     assert.deepEqual(row, {
       Timestamp: time.replace("T", " ").replace("Z", ""),
       TraceId: "5b8efff798038103d269b633813fc60c",

@@ -56,6 +56,7 @@ export const FLUENT_BIT_KEYS: Readonly<Record<string, Supported>> = {
   "filter.record_modifier.match": { since: "2.0", source: "src/flb_filter.c" },
   "filter.record_modifier.record": { since: "2.0", source: "plugins/filter_record_modifier/filter_modifier.c" },
   "output.http.match": { since: "2.0", source: "src/flb_output.c" },
+  "output.http.match_regex": { since: "2.0", source: "src/flb_output.c" },
   "output.http.host": { since: "2.0", source: "src/flb_output.c" },
   "output.http.port": { since: "2.0", source: "src/flb_output.c" },
   "output.http.retry_limit": { since: "2.0", source: "src/flb_output.c" },
