@@ -317,6 +317,9 @@ describe("inputs: every pod, OTLP/HTTP and JSON over HTTP, through real fluent-b
     assert.equal(fromPath.status, 201);
     const bad = await post("/payments", `{"message":"${id} broken", `);
     assert.equal(bad.status, 400, "a body that is not JSON is refused");
+    // An array cut short after a valid object: nothing of it is stored either.
+    const cut = await post("/payments", `[{"message":"${id} broken first"}, {"message":`);
+    assert.equal(cut.status, 400, "a cut-off array is refused");
     const got = await rows(`Body LIKE '${id}%'`, 2);
     assert.deepEqual(
       got.map((r) => [r.ServiceName, r.Body, r.SeverityText, r.SeverityNumber, r.ResourceAttributes, r.LogAttributes]),
