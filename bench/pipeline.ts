@@ -156,16 +156,17 @@ async function latency(ch: ClickHouse, dir: string): Promise<{ p50: number; p99:
     done = true;
     return n;
   })();
-  let last = 0;
+  // Chunks may land out of order: poll above the highest count below which every row was seen.
+  let complete = 0;
   const where = `ResourceAttributes['k8s.pod.name'] = 'loggen-steady'`;
+  const deadline = performance.now() + (SECONDS + 120) * 1000;
   for (;;) {
-    const counts = (await ch.query(`SELECT Count FROM ${LOGS} WHERE ${where} AND Count > ${last} FORMAT TSV`)).trim();
+    const counts = (await ch.query(`SELECT Count FROM ${LOGS} WHERE ${where} AND Count > ${complete} FORMAT TSV`)).trim();
     const now = performance.now();
-    for (const c of counts === "" ? [] : counts.split("\n").map(Number)) {
-      seen[c] = now;
-      if (c > last) last = c;
-    }
-    if (done && last >= emitted.length - 1) break;
+    for (const c of counts === "" ? [] : counts.split("\n").map(Number)) seen[c] ??= now;
+    while (seen[complete + 1] !== undefined) complete++;
+    if (done && complete >= emitted.length - 1) break;
+    if (now > deadline) throw new Error(`latency: rows up to count ${complete} of ${emitted.length - 1} arrived, then none`);
     await sleep(POLL_MS);
   }
   const total = await writer;
