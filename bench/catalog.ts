@@ -17,10 +17,14 @@ import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { Session } from "chdb";
 import { CARDINALITY_PRECISION, catalogStatements, DISTINCT_STANDARD_ERROR, EXACT_DISTINCT_UP_TO } from "../gen/clickhouse/catalog.ts";
-import { ddlStatements, LOGS } from "../gen/clickhouse/ddl.ts";
+import { ddlStatements } from "../gen/clickhouse/ddl.ts";
+import { tables } from "../gen/clickhouse/tables.ts";
 import { insertQuery } from "../gen/fluentbit/config.ts";
 import { loadModel } from "../gen/model/model.ts";
-import { DATABASE, NAMESPACE } from "../gen/model/names.ts";
+
+const model = loadModel(resolve(import.meta.dirname, ".."));
+const { database: DATABASE, namespace: NAMESPACE } = model.names;
+const { logs: LOGS, ingest: INGEST } = tables(model.names);
 
 const ROWS = Number(process.env["BENCH_CATALOG_ROWS"] ?? 50_000);
 const BATCH = Number(process.env["BENCH_CATALOG_BATCH"] ?? 5_000);
@@ -139,7 +143,6 @@ function sizes(session: Session): Sizes[] {
 
 function main(): void {
   const started = performance.now();
-  const model = loadModel(resolve(import.meta.dirname, ".."));
   const ddl = ddlStatements(model);
   const logsDdl = ddl.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${LOGS}\n`));
   if (logsDdl === undefined) throw new Error(`no CREATE TABLE for ${LOGS} in gen/clickhouse/ddl.ts`);
@@ -152,7 +155,7 @@ function main(): void {
   const cpu = cpus();
   console.log(`Catalog cost: chDB (ClickHouse ${version}, in-process), ${cpu.length} cores (${cpu[0]?.model.trim() ?? "?"}), Node ${process.version}.`);
   console.log(
-    `Per workload: ${ROWS.toLocaleString("en-US")} container lines in ${Math.ceil(ROWS / BATCH)} INSERTs of ${BATCH.toLocaleString("en-US")} lines, FluentBit's statement (${insertQuery()}, no HTTP), through the ingest view into ${LOGS}; per configuration the median of ${RUNS} run(s). Shares are of the INSERT without the catalog.`,
+    `Per workload: ${ROWS.toLocaleString("en-US")} container lines in ${Math.ceil(ROWS / BATCH)} INSERTs of ${BATCH.toLocaleString("en-US")} lines, FluentBit's statement (${insertQuery(INGEST)}, no HTTP), through the ingest view into ${LOGS}; per configuration the median of ${RUNS} run(s). Shares are of the INSERT without the catalog.`,
   );
 
   session.query(`CREATE DATABASE IF NOT EXISTS ${STAGING_DB}`);
@@ -165,7 +168,7 @@ function main(): void {
     const inserts: string[] = [];
     for (let a = 0; a < ROWS; a += BATCH) {
       const json = session.query(`SELECT ${LINE_COLUMNS} FROM ${STAGING_DB}.staging WHERE n >= ${a} AND n < ${a + BATCH} ORDER BY n`, "JSONEachRow");
-      inserts.push(`${insertQuery()}\n${json}`);
+      inserts.push(`${insertQuery(INGEST)}\n${json}`);
     }
     const bytesPerRow = inserts.reduce((n, q) => n + q.length, 0) / ROWS;
     const exampleLine = session.query(`SELECT ${LINE_COLUMNS} FROM ${STAGING_DB}.staging WHERE n = 1`, "JSONEachRow").trim();

@@ -20,9 +20,13 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Session } from "chdb";
 import { loadModel } from "../gen/model/model.ts";
-import { ddlStatements, LOGS } from "../gen/clickhouse/ddl.ts";
+import { ddlStatements } from "../gen/clickhouse/ddl.ts";
+import { tables } from "../gen/clickhouse/tables.ts";
 import { imageRef, type Image } from "../gen/model/images.ts";
-import { NAMESPACE } from "../gen/model/names.ts";
+
+const model = loadModel(resolve(import.meta.dirname, ".."));
+const NAMESPACE = model.names.namespace;
+const LOGS = tables(model.names).logs;
 
 const ROWS = Number(process.env["BENCH_ROWS"] ?? 2_000_000);
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 7);
@@ -233,7 +237,6 @@ function columnBreakdown(session: Session, table: string, rows: number): string 
 function main(): void {
   const started = performance.now();
   const session = new Session();
-  const model = loadModel(resolve(import.meta.dirname, ".."));
   for (const q of ddlStatements(model)) session.query(q);
   session.query(`CREATE DATABASE IF NOT EXISTS ${BENCH_DB}`);
   session.query(EXPORTER_CURRENT);

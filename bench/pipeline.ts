@@ -16,10 +16,10 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { LOGS } from "../gen/clickhouse/ddl.ts";
-import { DATABASE, NAMESPACE } from "../gen/model/names.ts";
+import { tables } from "../gen/clickhouse/tables.ts";
 import { fluentBitLocalConfig } from "../gen/fluentbit/config.ts";
 import { labels } from "../gen/k8s/common.ts";
+import { loadModel } from "../gen/model/model.ts";
 import {
   clickhouseKind,
   criTime,
@@ -40,8 +40,10 @@ const LINES = Number(process.env["BENCH_LINES"] ?? 1_000_000);
 const RATE = Number(process.env["BENCH_RATE"] ?? 5000);
 const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 30);
 const POLL_MS = 50;
-const RAW_TABLE = `${DATABASE}.bench_raw_lines`;
-const POD = { namespace: NAMESPACE, pod: "loggen-6f8b9c7d5-bench", uid: "0b9ad0a4-1f7e-4d7c-9d3e-3f1f1f0c2a11", container: "loggen" };
+const { names } = loadModel(ROOT);
+const LOGS = tables(names).logs;
+const RAW_TABLE = `${names.database}.bench_raw_lines`;
+const POD = { namespace: names.namespace, pod: "loggen-6f8b9c7d5-bench", uid: "0b9ad0a4-1f7e-4d7c-9d3e-3f1f1f0c2a11", container: "loggen" };
 
 /** utime + stime of a live process, in seconds (Linux /proc). */
 function cpuSeconds(pid: number | undefined): number {
@@ -82,7 +84,7 @@ async function throughput(ch: ClickHouse, dir: string, table: string, bare: bool
   const config = join(dir, bare ? "bare.yaml" : "full.yaml");
   writeFileSync(
     config,
-    fluentBitLocalConfig({
+    fluentBitLocalConfig(names, {
       logFile: join(dir, "pods", "*", "*", "*.log"),
       clickhouse: { host: ch.host, port: ch.port },
       stateDir: state,
@@ -119,11 +121,11 @@ async function latency(ch: ClickHouse, dir: string): Promise<{ p50: number; p99:
   const pod = { ...POD, pod: "loggen-steady" };
   const file = podLogFile(steady, pod);
   writeFileSync(file, "");
-  podMetadata(steady, pod, labels("loggen"));
+  podMetadata(steady, pod, labels(names, "loggen"));
   const config = join(dir, "steady.yaml");
   writeFileSync(
     config,
-    fluentBitLocalConfig({
+    fluentBitLocalConfig(names, {
       logFile: join(steady, "pods", "*", "*", "*.log"),
       clickhouse: { host: ch.host, port: ch.port },
       stateDir: join(dir, "fb-steady"),
@@ -188,7 +190,7 @@ async function main(): Promise<void> {
   try {
     await ch.query(`CREATE TABLE ${RAW_TABLE} (time String, stream LowCardinality(String), _p String, log String) ENGINE = MergeTree ORDER BY tuple()`);
     await writeLoggenFile(podLogFile(dir, POD));
-    podMetadata(dir, POD, labels("loggen"));
+    podMetadata(dir, POD, labels(names, "loggen"));
     const version = spawnSync(fluentBitBinary() as string, ["--version"], { encoding: "utf8" }).stdout.split("\n")[0];
     const bare = await throughput(ch, dir, RAW_TABLE, true);
     const full = await throughput(ch, dir, LOGS, false);

@@ -11,7 +11,6 @@ import { join, resolve } from "node:path";
 import { serverConfigXml, startupScriptsXml, usersXml } from "../gen/clickhouse/config.ts";
 import { ddlStatements } from "../gen/clickhouse/ddl.ts";
 import { loadModel } from "../gen/model/model.ts";
-import { INGEST_USER, PASSWORD_ENV } from "../gen/model/names.ts";
 import { findBinary } from "./binaries.ts";
 import { freePort } from "./net.ts";
 
@@ -99,11 +98,11 @@ export async function startEndpoint(kind: "server" | "chdb-http", dir: string): 
   const ingest = `ingest-${process.pid}-${Date.now()}`;
   const child = spawn(findBinary(process.env["CLICKHOUSE"] ?? "clickhouse") as string, ["server", `--config-file=${join(etc, "config.xml")}`], {
     cwd: dir,
-    env: { ...process.env, [PASSWORD_ENV.default]: admin, [PASSWORD_ENV.ingest]: ingest },
+    env: { ...process.env, [model.names.passwordEnv.default]: admin, [model.names.passwordEnv.ingest]: ingest },
     stdio: ["ignore", "ignore", "pipe"],
   });
   child.stderr?.on("data", keep);
   const url = `http://127.0.0.1:${model.ports.services.clickhouse.http}/`;
   await waitReady(url, child, () => stderr);
-  return { kind, url, query: client(url, "default", admin), ingest: { user: INGEST_USER, password: ingest }, stop: () => stopChild(child) };
+  return { kind, url, query: client(url, "default", admin), ingest: { user: model.names.ingestUser, password: ingest }, stop: () => stopChild(child) };
 }

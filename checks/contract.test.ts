@@ -14,11 +14,16 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Session } from "chdb";
 import { loadModel } from "../gen/model/model.ts";
-import { ddlStatements, EXAMPLE_QUERIES, HOURLY_QUERY, LOGS } from "../gen/clickhouse/ddl.ts";
+import { ddlStatements, exampleQueries, hourlyQuery } from "../gen/clickhouse/ddl.ts";
+import { tables } from "../gen/clickhouse/tables.ts";
 import { insertQuery } from "../gen/fluentbit/config.ts";
 import { freePort } from "./net.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
+const model = loadModel(ROOT);
+const { logs: LOGS, ingest: INGEST } = tables(model.names);
+const HOURLY_QUERY = hourlyQuery(model.names);
+const EXAMPLE_QUERIES = exampleQueries(model.names);
 const TICKS = 300;
 // The pod the lines come from, as its log file's path names it, and the node.
 const POD = {
@@ -102,7 +107,7 @@ describe("contract: loggen -> CRI log -> FluentBit record -> ingest view -> otel
   before(async () => {
     const bin = process.env["CLICKHOUSE"];
     engine = bin !== undefined && bin !== "" ? clickhouseLocalEngine(bin) : chdbEngine();
-    for (const stmt of ddlStatements(loadModel(ROOT))) engine.query(stmt);
+    for (const stmt of ddlStatements(model)) engine.query(stmt);
 
     const lines = await runLoggen(TICKS);
     // Other things a pino app writes: every level once, and a line that is not JSON.
@@ -122,7 +127,7 @@ describe("contract: loggen -> CRI log -> FluentBit record -> ingest view -> otel
     });
     ticks = sent.flatMap((s) => (s.pino?.["msg"] === "tick" ? [s.pino] : []));
 
-    engine.insert(insertQuery(), sent.map((s) => fluentBitRecord(criLine(s.ns, s.line))).join("\n"));
+    engine.insert(insertQuery(INGEST), sent.map((s) => fluentBitRecord(criLine(s.ns, s.line))).join("\n"));
   });
   after(() => engine.close());
 

@@ -8,10 +8,16 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { HOURLY_QUERY, LOGS } from "../gen/clickhouse/ddl.ts";
+import { hourlyQuery } from "../gen/clickhouse/ddl.ts";
+import { tables } from "../gen/clickhouse/tables.ts";
 import { fluentBitLocalConfig } from "../gen/fluentbit/config.ts";
+import { loadModel } from "../gen/model/model.ts";
 import { requireEngine } from "./engines.ts";
-import { clickhouseKind, criTime, fluentBitBinary, freePort, nowNs, podLogFile, podMetadata, podMetadataDir, sleep, startClickHouse, startFluentBit } from "./pipeline-harness.ts";
+import { clickhouseKind, criTime, fluentBitBinary, freePort, nowNs, podLogFile, podMetadata, podMetadataDir, ROOT, sleep, startClickHouse, startFluentBit } from "./pipeline-harness.ts";
+
+const { names } = loadModel(ROOT);
+const LOGS = tables(names).logs;
+const HOURLY_QUERY = hourlyQuery(names);
 
 const SECONDS = Number(process.env["FAULT_SECONDS"] ?? 120);
 const RATE = Number(process.env["FAULT_RATE"] ?? 8000);
@@ -37,7 +43,7 @@ async function storm(victim: "fluent-bit" | "clickhouse", everyMs: number): Prom
     const config = join(dir, "fluent-bit.yaml");
     writeFileSync(
       config,
-      fluentBitLocalConfig({
+      fluentBitLocalConfig(names, {
         logFile: join(dir, "pods", "*", "*", "*.log"),
         clickhouse: { host: ch.host, port: ch.port },
         stateDir: join(dir, "fb"),

@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import type { BrowserContext, Page, Request } from "playwright-core";
-import { LOGS } from "../gen/clickhouse/ddl.ts";
+import { tables } from "../gen/clickhouse/tables.ts";
 import { insertQuery } from "../gen/fluentbit/config.ts";
 import { hyperdxDefaults, hyperdxLandingHtml, hyperdxRuntimeEnvJs } from "../gen/hyperdx/defaults.ts";
 import { CLICKHOUSE_PATH, haproxyConfig } from "../gen/hyperdx/proxy.ts";
@@ -36,6 +36,8 @@ import { requireEngine } from "./engines.ts";
 import { freePort } from "./net.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
+const { names } = loadModel(ROOT);
+const { logs: LOGS, ingest: INGEST } = tables(names);
 const dist = process.env["HYPERDX_DIST"];
 const chromiumPath = findBinary(process.env["CHROMIUM"]) ?? findBinary("chromium") ?? findBinary("chromium-browser") ?? findBinary("/usr/bin/chromium");
 const haproxyPath = findBinary(process.env["HAPROXY"]) ?? findBinary("haproxy") ?? findBinary("/usr/sbin/haproxy");
@@ -143,14 +145,14 @@ describe("HyperDX in headless Chromium, served like the image serves it", { time
     clickhouse = await startClickHouse(work);
     console.log(`ClickHouse: ${clickhouse.description}; static-web-server: ${staticWebServer ?? "checks/static-web-server-standin.ts"}`);
     if (standin) for (const stmt of SYSTEM_TABLES) await ch(stmt);
-    await ch(`${insertQuery()}\n${fluentBitRecords(await loggenLines(ROWS))}\n`);
+    await ch(`${insertQuery(INGEST)}\n${fluentBitRecords(await loggenLines(ROWS))}\n`);
 
     // The site and static-web-server's config, generated from the export as the Nix build does;
     // /etc/hyperdx (the ConfigMap) becomes work/etc.
     const etc = join(work, "etc");
     mkdirSync(etc);
-    writeFileSync(join(etc, "__ENV.js"), hyperdxRuntimeEnvJs());
-    writeFileSync(join(etc, "index.html"), hyperdxLandingHtml());
+    writeFileSync(join(etc, "__ENV.js"), hyperdxRuntimeEnvJs(names));
+    writeFileSync(join(etc, "index.html"), hyperdxLandingHtml(names));
     const toml = buildSite(dist ?? "", join(work, "out"), etc);
     let sws: { port: number };
     if (staticWebServer !== undefined) {
@@ -241,7 +243,7 @@ describe("HyperDX in headless Chromium, served like the image serves it", { time
     await sourceIs(page, "Logs");
     await rows().first().waitFor({ timeout: 60_000 });
     const env = await page.evaluate(() => (window as unknown as { __ENV?: Record<string, string> }).__ENV);
-    assert.deepEqual(JSON.parse(env?.["NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS"] ?? "[]"), hyperdxDefaults(origin()).connections);
+    assert.deepEqual(JSON.parse(env?.["NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS"] ?? "[]"), hyperdxDefaults(names, origin()).connections);
     await shot("01-landing");
   });
 

@@ -14,8 +14,9 @@ import { SeverityNumber } from "@opentelemetry/api-logs";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
+import { tables } from "../gen/clickhouse/tables.ts";
 import { fluentBitLocalConfig, ownLogGlob, PODS_LOG_DIR } from "../gen/fluentbit/config.ts";
-import { DATABASE, LOGS_TABLE, NAMESPACE } from "../gen/model/names.ts";
+import { loadModel } from "../gen/model/model.ts";
 import { requireEngine } from "./engines.ts";
 import {
   clickhouseKind,
@@ -26,6 +27,7 @@ import {
   podLogFile,
   podMetadata,
   podMetadataDir,
+  ROOT,
   sleep,
   startClickHouse,
   startFluentBit,
@@ -35,7 +37,9 @@ import {
   type PodLog,
 } from "./pipeline-harness.ts";
 
-const TABLE = `${DATABASE}.${LOGS_TABLE}`;
+const { names } = loadModel(ROOT);
+const NAMESPACE = names.namespace;
+const TABLE = tables(names).logs;
 const NODE = "node-under-test";
 const WEB: PodLog = { namespace: "shop", pod: "web-7f9c6d5b4-k2x9q", uid: "7d0c2a8e-1b3f-4e5d-9c6b-0a1b2c3d4e5f", container: "nginx" };
 const CLICKHOUSE_POD: PodLog = { namespace: NAMESPACE, pod: "clickhouse-0", uid: "2e4f6a8c-0b1d-4f3e-8a5c-7e9f1b3d5a7c", container: "clickhouse" };
@@ -115,10 +119,10 @@ describe("inputs: every pod, OTLP/HTTP and JSON over HTTP, through real fluent-b
     const pods = join(dir, "pods");
     writeFileSync(
       config,
-      fluentBitLocalConfig({
+      fluentBitLocalConfig(names, {
         logFile: join(pods, "*", "*", "*.log"),
         // The DaemonSet's own exclusion, moved from /var/log/pods to this folder.
-        excludeFile: ownLogGlob().replace(PODS_LOG_DIR, pods),
+        excludeFile: ownLogGlob(names).replace(PODS_LOG_DIR, pods),
         clickhouse: { host: ch.host, port: ch.port },
         stateDir: join(dir, "fluent-bit"),
         nodeName: NODE,

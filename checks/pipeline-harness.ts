@@ -15,7 +15,6 @@ import { dirname, join, resolve } from "node:path";
 import { serverConfigXml, startupScriptsXml, usersXml } from "../gen/clickhouse/config.ts";
 import { ddlStatements } from "../gen/clickhouse/ddl.ts";
 import { loadModel } from "../gen/model/model.ts";
-import { INGEST_USER, PASSWORD_ENV } from "../gen/model/names.ts";
 import { findBinary } from "./binaries.ts";
 import { freePort } from "./net.ts";
 
@@ -108,6 +107,7 @@ async function restartable(base: URL, spawnOnce: () => ChildProcess): Promise<Pi
 export async function startClickHouse(dir: string): Promise<ClickHouse> {
   const kind = clickhouseKind();
   if (kind === undefined) throw new Error("no ClickHouse: set CLICKHOUSE_URL, CLICKHOUSE or CLICKHOUSE_HTTP_STANDIN");
+  const { names } = loadModel(ROOT);
   if (kind === "url") {
     const url = new URL(process.env["CLICKHOUSE_URL"] ?? "");
     const user = decodeURIComponent(url.username) || "default";
@@ -138,7 +138,7 @@ export async function startClickHouse(dir: string): Promise<ClickHouse> {
     const server = await restartable(base, () =>
       spawn(bin, ["server", `--config-file=${join(etc, "config.xml")}`], {
         cwd: dir,
-        env: { ...process.env, [PASSWORD_ENV.default]: admin, [PASSWORD_ENV.ingest]: ingest },
+        env: { ...process.env, [names.passwordEnv.default]: admin, [names.passwordEnv.ingest]: ingest },
         stdio: ["ignore", "ignore", "pipe"],
       }),
     );
@@ -146,7 +146,7 @@ export async function startClickHouse(dir: string): Promise<ClickHouse> {
       description: `clickhouse server (${bin}) with the generated config`,
       host: "127.0.0.1",
       port,
-      ingestUser: INGEST_USER,
+      ingestUser: names.ingestUser,
       ingestPassword: ingest,
       query: httpClient(base, "default", admin),
       ...server,
@@ -169,7 +169,7 @@ export async function startClickHouse(dir: string): Promise<ClickHouse> {
     description: `chDB ${version} behind ${standin.replace(`${dirname(ROOT)}/`, "../")} (ClickHouse's engine; not a server: no users or server config)`,
     host: "127.0.0.1",
     port,
-    ingestUser: INGEST_USER,
+    ingestUser: names.ingestUser,
     ingestPassword: "",
     query,
     ...standinProcess,

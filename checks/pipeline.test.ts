@@ -10,9 +10,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, describe, test } from "node:test";
+import { tables } from "../gen/clickhouse/tables.ts";
 import { fluentBitLocalConfig } from "../gen/fluentbit/config.ts";
 import { labels } from "../gen/k8s/common.ts";
-import { DATABASE, LOGS_TABLE } from "../gen/model/names.ts";
+import { loadModel } from "../gen/model/model.ts";
 import { requireEngine } from "./engines.ts";
 import {
   clickhouseKind,
@@ -32,7 +33,8 @@ import {
   type FluentBit,
 } from "./pipeline-harness.ts";
 
-const TABLE = `${DATABASE}.${LOGS_TABLE}`;
+const { names } = loadModel(ROOT);
+const TABLE = tables(names).logs;
 const LINES = 300; // loggen ticks
 const RATE = 300; // per second
 const NODE = "node-under-test";
@@ -71,12 +73,12 @@ describe("pipeline: real fluent-bit into ClickHouse", () => {
     logFile = podLogFile(dir, POD);
     writeFileSync(logFile, "");
     // The labels the generated Deployment gives loggen's pods, where the kubernetes filter finds them.
-    podMetadata(dir, POD, labels("loggen"));
+    podMetadata(dir, POD, labels(names, "loggen"));
     const passwordEnv = "PIPELINE_INGEST_PASSWORD";
     const config = join(dir, "fluent-bit.yaml");
     writeFileSync(
       config,
-      fluentBitLocalConfig({
+      fluentBitLocalConfig(names, {
         logFile: join(dir, "pods", "*", "*", "*.log"),
         clickhouse: { host: ch.host, port: ch.port },
         stateDir: join(dir, "fluent-bit"),
@@ -136,7 +138,7 @@ describe("pipeline: real fluent-bit into ClickHouse", () => {
     assert.deepEqual(resource, {
       ServiceName: "loggen",
       ResourceAttributes: {
-        ...Object.fromEntries(Object.entries(labels("loggen")).map(([k, v]) => [`k8s.pod.label.${k}`, v])),
+        ...Object.fromEntries(Object.entries(labels(names, "loggen")).map(([k, v]) => [`k8s.pod.label.${k}`, v])),
         "service.name": "loggen",
         "k8s.namespace.name": POD.namespace,
         "k8s.pod.name": POD.pod,

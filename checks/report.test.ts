@@ -12,12 +12,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { EXACT_DISTINCT_UP_TO } from "../gen/clickhouse/catalog.ts";
-import { LOGS } from "../gen/clickhouse/ddl.ts";
+import { tables } from "../gen/clickhouse/tables.ts";
+import { loadModel } from "../gen/model/model.ts";
 import { FAMILIES, hoursAgo, knownAttributes, knownVolume, workload } from "../gen/test/catalog-workload.ts";
 import { endpointKind, freePort, startEndpoint, type Endpoint } from "./clickhouse-endpoint.ts";
 import { requireEngine } from "./engines.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
+const LOGS = tables(loadModel(ROOT).names).logs;
 const BUILT = join(ROOT, "report/dist/report/src/main.js");
 const kind = endpointKind();
 const skipAll = requireEngine("report end-to-end tests", kind === undefined ? [{ name: "clickhouse", hint: "clickhouse on PATH / CLICKHOUSE, or ../shared/tools/clickhouse-http-chdb.mjs beside the repository" }] : []);

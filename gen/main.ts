@@ -5,8 +5,10 @@
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { loadNames } from "./model/names-schema.ts";
+import { generate } from "./generate.ts";
+import { loadModel } from "./model/model.ts";
 import { InputError } from "./model/validate.ts";
+import { compareFiles, writeFiles } from "./write.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -22,7 +24,7 @@ function report(e: unknown): void {
   for (const l of lines) console.error(`gen: ${l}`);
 }
 
-async function main(argv: string[]): Promise<number> {
+function main(argv: string[]): number {
   let args;
   try {
     args = parseArgs({
@@ -49,17 +51,6 @@ async function main(argv: string[]): Promise<number> {
   --out DIR     write (or check) under DIR instead of the repository root`);
     return 0;
   }
-  // gen/names.json is read when the generators are imported: checked first, so that a mistake
-  // in it is reported like one in any other input file.
-  try {
-    loadNames(resolve(ROOT, "gen/names.json"));
-  } catch (e) {
-    report(e);
-    return 1;
-  }
-  const { generate } = await import("./generate.ts");
-  const { loadModel } = await import("./model/model.ts");
-  const { compareFiles, writeFiles } = await import("./write.ts");
   let files;
   try {
     const model = loadModel(ROOT, args.ports === undefined ? undefined : resolve(args.ports), args.settings === undefined ? undefined : resolve(args.settings));
@@ -85,4 +76,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+process.exitCode = main(process.argv.slice(2));

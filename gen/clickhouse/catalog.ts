@@ -16,21 +16,8 @@
 // (DEFINER/SQL SECURITY: 24.2; the rest is older), so the schema holds on whichever
 // ClickHouse nixpkgs ships; gen/test/clickhouse-catalog.test.ts runs it on chDB 26.x.
 import type { Model } from "../model/model.ts";
-import {
-  ATTRIBUTES_TABLE,
-  ATTRIBUTES_VIEW,
-  DATABASE,
-  LOGS_TABLE,
-  PATTERNS_TABLE,
-  PATTERNS_VIEW,
-  VOLUME_TABLE,
-  VOLUME_VIEW,
-} from "../model/names.ts";
-
-export const ATTRIBUTES = `${DATABASE}.${ATTRIBUTES_TABLE}`;
-export const PATTERNS = `${DATABASE}.${PATTERNS_TABLE}`;
-export const VOLUME = `${DATABASE}.${VOLUME_TABLE}`;
-const LOGS = `${DATABASE}.${LOGS_TABLE}`;
+import type { Names } from "../model/names-schema.ts";
+import { tables, type Tables } from "./tables.ts";
 
 /** The map columns the attribute catalog describes; a row's Scope is the column's name. */
 export const ATTRIBUTE_SCOPES = ["LogAttributes", "ResourceAttributes"] as const;
@@ -136,7 +123,7 @@ function settings(logs: LogsTableFacts, extra: readonly string[]): string {
 // is older than otel_logs' TTL (otel_logs drops a day after its last row expires).
 const dailyTtl = (logs: LogsTableFacts): string => `TTL Hour + INTERVAL 1 HOUR + INTERVAL ${logs.ttlDays} DAY`;
 
-const attributesTable = (logs: LogsTableFacts): string => `CREATE TABLE IF NOT EXISTS ${ATTRIBUTES}
+const attributesTable = (t: Tables, logs: LogsTableFacts): string => `CREATE TABLE IF NOT EXISTS ${t.attributes}
 (
     Hour DateTime('UTC'),
     ServiceName LowCardinality(String),
@@ -160,7 +147,7 @@ const scopeArrays = (f: (scope: string) => string): string => `arrayConcat(${ATT
 
 // DEFINER = default: the view writes with the admin's rights, so the ingest user needs
 // nothing beyond INSERT on otel_logs (as for the hourly rollup in gen/clickhouse/ddl.ts).
-const attributesView = (): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${DATABASE}.${ATTRIBUTES_VIEW} TO ${ATTRIBUTES}
+const attributesView = (t: Tables): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.attributesView} TO ${t.attributes}
 DEFINER = default SQL SECURITY DEFINER
 AS SELECT
     toStartOfHour(Timestamp) AS Hour,
@@ -173,7 +160,7 @@ AS SELECT
     ${topK("State")}(substringUTF8(AttributeValue, 1, ${SAMPLE_CHARS})) AS TopValues,
     min(Timestamp) AS FirstSeen,
     max(Timestamp) AS LastSeen
-FROM ${LOGS}
+FROM ${t.logs}
 ARRAY JOIN
     ${scopeArrays((s) => `arrayWithConstant(length(${s}), ${sqlString(s)})`)} AS AttributeScope,
     ${scopeArrays((s) => `mapKeys(${s})`)} AS AttributeKey,
@@ -181,7 +168,7 @@ ARRAY JOIN
 GROUP BY Hour, ServiceName, Scope, Key`;
 
 // The primary index holds (Hour, ServiceName, SeverityText) only: templates can be long.
-const patternsTable = (logs: LogsTableFacts): string => `CREATE TABLE IF NOT EXISTS ${PATTERNS}
+const patternsTable = (t: Tables, logs: LogsTableFacts): string => `CREATE TABLE IF NOT EXISTS ${t.patterns}
 (
     Hour DateTime('UTC'),
     ServiceName LowCardinality(String),
@@ -198,7 +185,7 @@ PRIMARY KEY (Hour, ServiceName, SeverityText)
 ORDER BY (Hour, ServiceName, SeverityText, Pattern)
 ${dailyTtl(logs)}${settings(logs, ["ttl_only_drop_parts = 1"])}`;
 
-const patternsView = (): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${DATABASE}.${PATTERNS_VIEW} TO ${PATTERNS}
+const patternsView = (t: Tables): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.patternsView} TO ${t.patterns}
 DEFINER = default SQL SECURITY DEFINER
 AS WITH substringUTF8(Body, 1, ${PATTERN_CHARS}) AS BodyPrefix
 SELECT
@@ -210,11 +197,11 @@ SELECT
     any(BodyPrefix) AS Example,
     min(Timestamp) AS FirstSeen,
     max(Timestamp) AS LastSeen
-FROM ${LOGS}
+FROM ${t.logs}
 GROUP BY Hour, ServiceName, SeverityText, Pattern`;
 
 // Small (one row per hour, service and severity) and kept as long as the hourly rollup.
-const volumeTable = (logs: LogsTableFacts): string => `CREATE TABLE IF NOT EXISTS ${VOLUME}
+const volumeTable = (t: Tables, logs: LogsTableFacts): string => `CREATE TABLE IF NOT EXISTS ${t.volume}
 (
     Hour DateTime('UTC'),
     ServiceName LowCardinality(String),
@@ -228,7 +215,7 @@ PARTITION BY toYYYYMM(Hour)
 ORDER BY (Hour, ServiceName, SeverityNumber, SeverityText)
 TTL Hour + INTERVAL ${logs.rollupTtlDays} DAY${settings(logs, [])}`;
 
-const volumeView = (): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${DATABASE}.${VOLUME_VIEW} TO ${VOLUME}
+const volumeView = (t: Tables): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.volumeView} TO ${t.volume}
 DEFINER = default SQL SECURITY DEFINER
 AS SELECT
     toStartOfHour(Timestamp) AS Hour,
@@ -237,16 +224,24 @@ AS SELECT
     SeverityText,
     count() AS Rows,
     sum(length(Body)) AS BodyBytes
-FROM ${LOGS}
+FROM ${t.logs}
 GROUP BY Hour, ServiceName, SeverityNumber, SeverityText`;
 
 /** The catalog's tables and views, each table before the view that writes it. */
-export function catalogStatements(_model: Model, logs: LogsTableFacts): string[] {
-  return [attributesTable(logs), attributesView(), patternsTable(logs), patternsView(), volumeTable(logs), volumeView()];
+export function catalogStatements(model: Model, logs: LogsTableFacts): string[] {
+  const t = tables(model.names);
+  return [attributesTable(t, logs), attributesView(t), patternsTable(t, logs), patternsView(t), volumeTable(t, logs), volumeView(t)];
 }
 
-/** Every table and view the catalog creates (names from gen/names.json). */
-export const CATALOG_OBJECTS = [ATTRIBUTES_TABLE, ATTRIBUTES_VIEW, PATTERNS_TABLE, PATTERNS_VIEW, VOLUME_TABLE, VOLUME_VIEW] as const;
+/** Every table and view the catalog creates, unqualified (names from gen/names.json). */
+export const catalogObjects = (names: Names): string[] => [
+  names.attributesTable,
+  names.attributesView,
+  names.patternsTable,
+  names.patternsView,
+  names.volumeTable,
+  names.volumeView,
+];
 
 // ---- Reading the catalog: the queries behind `npm run report -- <view>` (report/). ----
 
@@ -286,7 +281,8 @@ function where(f: ReportFilters, columns: { time: string; service: string; sever
  * hourly states of the window. `exact` asks otel_logs itself instead (uniqExact over every
  * value in the window: a full scan of the maps, for when an estimate is not good enough).
  */
-export function attributesQuery(f: ReportFilters, exact = false): string {
+export function attributesQuery(names: Names, f: ReportFilters, exact = false): string {
+  const t = tables(names);
   const order = "\nGROUP BY scope, key\nORDER BY distinct_values DESC, rows DESC, scope, key";
   if (exact) {
     return `SELECT
@@ -299,7 +295,7 @@ export function attributesQuery(f: ReportFilters, exact = false): string {
     arraySort(groupUniqArray(ServiceName)) AS services,
     min(Timestamp) AS first_seen,
     max(Timestamp) AS last_seen
-FROM ${LOGS}
+FROM ${t.logs}
 ARRAY JOIN
     ${scopeArrays((s) => `arrayWithConstant(length(${s}), ${sqlString(s)})`)} AS attribute_scope,
     ${scopeArrays((s) => `mapKeys(${s})`)} AS attribute_key,
@@ -315,11 +311,11 @@ ARRAY JOIN
     arraySort(groupUniqArray(ServiceName)) AS services,
     min(FirstSeen) AS first_seen,
     max(LastSeen) AS last_seen
-FROM ${ATTRIBUTES}${where(f, { time: "Hour", service: "ServiceName" })}${order}`;
+FROM ${t.attributes}${where(f, { time: "Hour", service: "ServiceName" })}${order}`;
 }
 
 /** Message templates by rows, with their services, rows per severity and one example. */
-export function patternsQuery(f: ReportFilters, limit: number): string {
+export function patternsQuery(names: Names, f: ReportFilters, limit: number): string {
   return `SELECT
     pattern,
     sum(severity_rows) AS rows,
@@ -338,7 +334,7 @@ FROM
         any(Example) AS severity_example,
         min(FirstSeen) AS severity_first_seen,
         max(LastSeen) AS severity_last_seen
-    FROM ${PATTERNS}${where(f, { time: "Hour", service: "ServiceName", severity: "SeverityText" }, "    ")}
+    FROM ${tables(names).patterns}${where(f, { time: "Hour", service: "ServiceName", severity: "SeverityText" }, "    ")}
     GROUP BY pattern, severity
 )
 GROUP BY pattern
@@ -347,14 +343,14 @@ LIMIT ${integer(limit)}`;
 }
 
 /** Rows and Body bytes per hour, service and severity. */
-export function volumeQuery(f: ReportFilters): string {
+export function volumeQuery(names: Names, f: ReportFilters): string {
   return `SELECT
     Hour AS hour,
     ServiceName AS service,
     SeverityText AS severity,
     sum(Rows) AS rows,
     sum(BodyBytes) AS body_bytes
-FROM ${VOLUME}${where(f, { time: "Hour", service: "ServiceName", severity: "SeverityText" })}
+FROM ${tables(names).volume}${where(f, { time: "Hour", service: "ServiceName", severity: "SeverityText" })}
 GROUP BY hour, service, SeverityNumber, severity
 ORDER BY hour, service, SeverityNumber, severity`;
 }
@@ -368,7 +364,7 @@ ORDER BY hour, service, SeverityNumber, severity`;
  * column = '' and part_type = 'Compact'. The reader needs SELECT on system.parts_columns
  * (gen/clickhouse/config.ts grants it); ClickHouse shows it only the tables it may read.
  */
-export function storageQuery(): string {
+export function storageQuery(names: Names): string {
   return `SELECT
     table,
     column,
@@ -382,11 +378,11 @@ FROM
     SELECT table, column, 'Wide' AS part_kind, rows AS part_rows,
            column_data_compressed_bytes AS compressed, column_data_uncompressed_bytes AS uncompressed
     FROM system.parts_columns
-    WHERE database = ${sqlString(DATABASE)} AND active AND part_type = 'Wide'
+    WHERE database = ${sqlString(names.database)} AND active AND part_type = 'Wide'
     UNION ALL
     SELECT table, '', 'Compact', any(rows), any(data_compressed_bytes), any(data_uncompressed_bytes)
     FROM system.parts_columns
-    WHERE database = ${sqlString(DATABASE)} AND active AND part_type != 'Wide'
+    WHERE database = ${sqlString(names.database)} AND active AND part_type != 'Wide'
     GROUP BY table, name
 )
 GROUP BY table, column, part_kind

@@ -25,10 +25,11 @@
 //   gen/test/clickhouse-ddl.test.ts). None on RandomNumber/RandomString: their values are
 //   uniformly random, so every 8192-row granule holds every value and no index can skip.
 import type { Model } from "../model/model.ts";
-import { DATABASE, HOURLY_TABLE, HOURLY_VIEW, LOGS_TABLE } from "../model/names.ts";
+import type { Names } from "../model/names-schema.ts";
 import { catalogStatements } from "./catalog.ts";
 import { ingestTables, ingestViews } from "./ingest.ts";
 import { OTEL_LOGS_COLUMNS } from "./row-contract.ts";
+import { tables } from "./tables.ts";
 
 /**
  * Inserted blocks whose hashes each table remembers: a block inserted again (FluentBit
@@ -38,15 +39,10 @@ import { OTEL_LOGS_COLUMNS } from "./row-contract.ts";
  */
 export const DEDUPLICATION_WINDOW = 10_000;
 
-export const LOGS = `${DATABASE}.${LOGS_TABLE}`;
-export const HOURLY = `${DATABASE}.${HOURLY_TABLE}`;
-export const HOURLY_MV = `${DATABASE}.${HOURLY_VIEW}`;
-
-
 const columnDdl = (c: { name: string; type: string; codec?: string; default?: string }): string =>
   `    ${c.name} ${c.type}${c.default === undefined ? "" : ` DEFAULT ${c.default}`}${c.codec === undefined ? "" : ` CODEC(${c.codec})`},`;
 
-const logsTable = (model: Model): string => `CREATE TABLE IF NOT EXISTS ${LOGS}
+const logsTable = (model: Model): string => `CREATE TABLE IF NOT EXISTS ${tables(model.names).logs}
 (
 ${OTEL_LOGS_COLUMNS.map(columnDdl).join("\n")}
     -- The pod, as the exporter materializes it: in the sort key, rows of one pod sit
@@ -74,7 +70,7 @@ SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_dedup
 
 // Aggregate states, not values: an avg cannot be merged from partial avgs (the design's
 // SummingMergeTree would have summed them), avgState keeps sum and count.
-const hourlyTable = (model: Model): string => `CREATE TABLE IF NOT EXISTS ${HOURLY}
+const hourlyTable = (model: Model): string => `CREATE TABLE IF NOT EXISTS ${tables(model.names).hourly}
 (
     Hour DateTime('UTC'),
     ServiceName LowCardinality(String),
@@ -92,7 +88,7 @@ SETTINGS non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW}`;
 
 // DEFINER = default: the view writes into the hourly table with the admin's rights, so the
 // ingest user needs nothing beyond INSERT on otel_logs.
-const hourlyView = (): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${HOURLY_MV} TO ${HOURLY}
+const hourlyView = (names: Names): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${tables(names).hourlyView} TO ${tables(names).hourly}
 DEFINER = default SQL SECURITY DEFINER
 AS SELECT
     toStartOfHour(Timestamp) AS Hour,
@@ -102,11 +98,11 @@ AS SELECT
     avgState(RandomNumber) AS AvgRandomNumber,
     minState(RandomNumber) AS MinRandomNumber,
     maxState(RandomNumber) AS MaxRandomNumber
-FROM ${LOGS}
+FROM ${tables(names).logs}
 GROUP BY Hour, ServiceName, RandomString`;
 
 /** Reads the hourly rollup: -Merge combinators finish the states (parts may not be merged yet). */
-export const HOURLY_QUERY = `SELECT
+export const hourlyQuery = (names: Names): string => `SELECT
     Hour,
     ServiceName,
     RandomString,
@@ -114,24 +110,34 @@ export const HOURLY_QUERY = `SELECT
     avgMerge(AvgRandomNumber) AS avg_random_number,
     minMerge(MinRandomNumber) AS min_random_number,
     maxMerge(MaxRandomNumber) AS max_random_number
-FROM ${HOURLY}
+FROM ${tables(names).hourly}
 GROUP BY Hour, ServiceName, RandomString
 ORDER BY Hour, ServiceName, RandomString`;
 
 /** The design's example queries, on the typed columns. */
-export const EXAMPLE_QUERIES = {
-  countByString: `SELECT RandomString, count() AS logs FROM ${LOGS} GROUP BY RandomString ORDER BY RandomString`,
-  rowsWithNumber: (n: number): string =>
-    `SELECT Timestamp, ServiceName, Body, RandomNumber, RandomString, Count FROM ${LOGS} WHERE RandomNumber = ${Math.trunc(n)} ORDER BY Timestamp LIMIT 100`,
-  perMinute: `SELECT toStartOfMinute(Timestamp) AS minute, count() AS logs FROM ${LOGS} GROUP BY minute ORDER BY minute`,
-} as const;
+export interface ExampleQueries {
+  readonly countByString: string;
+  readonly rowsWithNumber: (n: number) => string;
+  readonly perMinute: string;
+}
+
+export function exampleQueries(names: Names): ExampleQueries {
+  const logs = tables(names).logs;
+  return {
+    countByString: `SELECT RandomString, count() AS logs FROM ${logs} GROUP BY RandomString ORDER BY RandomString`,
+    rowsWithNumber: (n: number): string =>
+      `SELECT Timestamp, ServiceName, Body, RandomNumber, RandomString, Count FROM ${logs} WHERE RandomNumber = ${Math.trunc(n)} ORDER BY Timestamp LIMIT 100`,
+    perMinute: `SELECT toStartOfMinute(Timestamp) AS minute, count() AS logs FROM ${logs} GROUP BY minute ORDER BY minute`,
+  };
+}
 
 // The catalog (attributes, patterns, volume) is fed by views FROM otel_logs and copies its retention and dedup window.
 const catalog = (model: Model): string[] =>
   catalogStatements(model, { ddl: logsTable(model), ttlDays: model.settings.retention.logsDays, rollupTtlDays: model.settings.retention.rollupDays });
 
 export function ddlStatements(model: Model): string[] {
-  return [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, logsTable(model), hourlyTable(model), hourlyView(), ...ingestTables(), ...ingestViews(), ...catalog(model)];
+  const { names } = model;
+  return [`CREATE DATABASE IF NOT EXISTS ${names.database}`, logsTable(model), hourlyTable(model), hourlyView(names), ...ingestTables(names), ...ingestViews(names), ...catalog(model)];
 }
 
 /** The whole schema as one SQL script (sql/init.sql), with the example queries as comments. */
@@ -141,21 +147,22 @@ export function initSql(model: Model): string {
       .split("\n")
       .map((l) => `-- ${l}`)
       .join("\n");
+  const examples = exampleQueries(model.names);
   return [
     "-- The ClickHouse server applies the same statements at startup (config.d/init.xml).",
     "",
     ...ddlStatements(model).map((s) => `${s};\n`),
     "-- Example queries",
     "-- Hourly rollup (count, avg/min/max of RandomNumber per service and string):",
-    comment(`${HOURLY_QUERY};`),
+    comment(`${hourlyQuery(model.names)};`),
     "-- Count logs by random string:",
-    comment(`${EXAMPLE_QUERIES.countByString};`),
+    comment(`${examples.countByString};`),
     "-- Rows with a given random number:",
-    comment(`${EXAMPLE_QUERIES.rowsWithNumber(42)};`),
+    comment(`${examples.rowsWithNumber(42)};`),
     "-- Logs per minute:",
-    comment(`${EXAMPLE_QUERIES.perMinute};`),
+    comment(`${examples.perMinute};`),
     "-- HyperDX search `random_number:42 random_string:gamma` becomes:",
-    comment(`SELECT count() FROM ${LOGS} WHERE (random_number = CAST('42', 'Float64')) AND (random_string ILIKE '%gamma%');`),
+    comment(`SELECT count() FROM ${tables(model.names).logs} WHERE (random_number = CAST('42', 'Float64')) AND (random_string ILIKE '%gamma%');`),
     "",
   ].join("\n");
 }

@@ -2,7 +2,7 @@
 //
 // FluentBit only reads and ships: tail (+ the docker/CRI multiline parser, which rejoins
 // split lines and keeps the runtime's time string) posts each line as it is to the
-// ingest table (INGEST below), a Null table that stores nothing. The materialized view below turns every
+// ingest table (gen/clickhouse/tables.ts), a Null table that stores nothing. The materialized view below turns every
 // block inserted there into otel_logs rows, in C++: no Lua, no per-record JSON work in
 // FluentBit (docs/benchmarks.md has the numbers that decided this). The line's JSON is
 // parsed here, from the text the application wrote, so:
@@ -15,14 +15,9 @@
 // - null stays "null", an unknown level stays in LogAttributes beside its severity.
 // The pod's identity comes from the file path the tail input adds (path_key):
 // /var/log/pods/<namespace>_<pod>_<uid>/<container>/<restarts>.log.
-import { DATABASE, INGEST_TABLE, INGEST_VIEW, LOGS_TABLE, OTLP_INGEST_TABLE, OTLP_INGEST_VIEW } from "../model/names.ts";
+import type { Names } from "../model/names-schema.ts";
 import { OTEL_LOGS_COLUMNS, type OtelLogsColumn } from "./row-contract.ts";
-
-export const INGEST = `${DATABASE}.${INGEST_TABLE}`;
-export const OTLP_INGEST = `${DATABASE}.${OTLP_INGEST_TABLE}`;
-export const INGEST_MV = `${DATABASE}.${INGEST_VIEW}`;
-export const OTLP_INGEST_MV = `${DATABASE}.${OTLP_INGEST_VIEW}`;
-const LOGS = `${DATABASE}.${LOGS_TABLE}`;
+import { tables } from "./tables.ts";
 
 /**
  * The keys FluentBit sends for each record (JSONEachRow) of the tail and http inputs, and what
@@ -149,12 +144,12 @@ const cappedMap = (keys: string, values: string): string =>
         arrayConcat(arraySlice(${values}, 1, ${MAX_ATTRIBUTES}), if(length(${keys}) > ${MAX_ATTRIBUTES}, [toString(length(${keys}) - ${MAX_ATTRIBUTES})], [])))`;
 
 /**
- * One stage: a SELECT list over the previous stage (or the ingest table). Each stage names
- * the columns it passes on: the planner's work grows with nesting depth times columns, and
- * ClickHouse plans this query again for every INSERT.
+ * One stage: a SELECT list over the previous stage (a subquery) or over the ingest table
+ * (`{ table }`). Each stage names the columns it passes on: the planner's work grows with
+ * nesting depth times columns, and ClickHouse plans this query again for every INSERT.
  */
-const stage = (select: readonly string[], from: string, helpers: readonly string[] = []): string =>
-  `${helpers.length > 0 ? `WITH\n    ${helpers.join(",\n    ")}\n` : ""}SELECT\n    ${select.join(",\n    ")}\nFROM ${from === INGEST || from === OTLP_INGEST ? from : `(${from})`}`;
+const stage = (select: readonly string[], from: string | { readonly table: string }, helpers: readonly string[] = []): string =>
+  `${helpers.length > 0 ? `WITH\n    ${helpers.join(",\n    ")}\n` : ""}SELECT\n    ${select.join(",\n    ")}\nFROM ${typeof from === "string" ? `(${from})` : from.table}`;
 
 /**
  * Fields of a JSON line (or a posted JSON body) that can become columns; the rest goes to
@@ -186,9 +181,9 @@ const plainText = (v: string): string => `if(startsWith(${v}, '"'), JSONExtractS
 const attributeMap = (obj: string): string => `CAST(arrayMap(p -> (p.1, ${plainText("p.2")}), JSONExtractKeysAndValuesRaw(${obj})), 'Map(String, String)')`;
 
 /**
- * Which records a view takes: "lines" (container lines and JSON posts, from INGEST) or "otlp"
- * (OTLP records, from OTLP_INGEST). The stages and the row mapping below are written once;
- * where the two kinds differ the generator picks the kind's expression, so neither view
+ * Which records a view takes: "lines" (container lines and JSON posts, from the ingest table)
+ * or "otlp" (OTLP records, from the OTLP ingest table). The stages and the row mapping below
+ * are written once; where the two kinds differ the generator picks the kind's expression, so neither view
  * evaluates the other's (one view with if(is_otlp, ...) for both cost ~7 us more per line:
  * ClickHouse computes both branches), and each INSERT plans only its own view (ClickHouse
  * plans a materialized view's SELECT again for every inserted block; docs/benchmarks.md).
@@ -197,15 +192,16 @@ export type IngestKind = "lines" | "otlp";
 
 /**
  * A materialized view's SELECT: one otel_logs row for every record of its kind inserted
- * into INGEST. Built as nested stages so that each expression is written once and later
- * stages read its result as a column (an alias would be inlined at every use).
+ * into its ingest table. Built as nested stages so that each expression is written once and
+ * later stages read its result as a column (an alias would be inlined at every use).
  */
-export function ingestSelect(kind: IngestKind): string {
-  return ingestStages(kind).at(-1) ?? "";
+export function ingestSelect(names: Names, kind: IngestKind): string {
+  return ingestStages(names, kind).at(-1) ?? "";
 }
 
 /** Every stage of ingestSelect (the last is the whole SELECT), for tests and profiling. */
-export function ingestStages(kind: IngestKind): string[] {
+export function ingestStages(names: Names, kind: IngestKind): string[] {
+  const t = tables(names);
   const pick = (otlp: string, lines: string): string => (kind === "otlp" ? otlp : lines);
   const levelNames = [...SEVERITIES.map((s) => [s.text.toLowerCase(), s.level] as const), ...Object.entries(LEVEL_ALIASES)];
   const levelOf = (name: string): string =>
@@ -256,7 +252,7 @@ export function ingestStages(kind: IngestKind): string[] {
           "startsWith(trimLeft(doc_text), '{') AS object_like",
           `object_like AND match(doc_text, ${sqlString(INEXACT_NUMBER)}) AS exact`,
         ],
-    kind === "otlp" ? OTLP_INGEST : INGEST,
+    { table: kind === "otlp" ? t.otlpIngest : t.ingest },
   );
   const s2 = stage([...source, "object_like", "exact", `${exactRewrite("doc_text")} AS doc`], s1);
   // 2. The top-level keys with their raw values (an invalid document gives none: the parser
@@ -423,18 +419,20 @@ ${Object.entries(columns)
 ENGINE = Null`;
 
 /** The two Null tables FluentBit inserts into: lines and JSON posts; OTLP records. */
-export const ingestTables = (): string[] => [nullTable(INGEST, INGEST_COLUMNS), nullTable(OTLP_INGEST, OTLP_INGEST_COLUMNS)];
+export const ingestTables = (names: Names): string[] => [nullTable(tables(names).ingest, INGEST_COLUMNS), nullTable(tables(names).otlpIngest, OTLP_INGEST_COLUMNS)];
 
 // DEFINER = default: the view writes otel_logs with the admin's rights, so the ingest user
 // needs INSERT on the Null table only.
-export const ingestViews = (): string[] =>
-  (
+export const ingestViews = (names: Names): string[] => {
+  const t = tables(names);
+  return (
     [
-      [INGEST_MV, "lines"],
-      [OTLP_INGEST_MV, "otlp"],
+      [t.ingestView, "lines"],
+      [t.otlpIngestView, "otlp"],
     ] as const
   ).map(
-    ([view, kind]) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${view} TO ${LOGS}
+    ([view, kind]) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${view} TO ${t.logs}
 DEFINER = default SQL SECURITY DEFINER
-AS ${ingestSelect(kind)}`,
+AS ${ingestSelect(names, kind)}`,
   );
+};

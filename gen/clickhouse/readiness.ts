@@ -1,8 +1,10 @@
 // ClickHouse's readiness: the schema FluentBit inserts into exists. Reading from the view
 // and the tables fails (UNKNOWN_TABLE, HTTP 404) when a startup script did not run, so the
 // pod is not Ready, instead of a server that answers /ping while every INSERT is refused.
-import { INGEST, INGEST_MV, OTLP_INGEST, OTLP_INGEST_MV } from "./ingest.ts";
-import { HOURLY, LOGS } from "./ddl.ts";
+import type { Names } from "../model/names-schema.ts";
+import { tables } from "./tables.ts";
 
-export const schemaProbeQuery = (): string =>
-  [LOGS, INGEST, INGEST_MV, OTLP_INGEST, OTLP_INGEST_MV, HOURLY].map((t) => `SELECT 1 FROM ${t} LIMIT 0`).join(" UNION ALL ");
+export const schemaProbeQuery = (names: Names): string => {
+  const t = tables(names);
+  return [t.logs, t.ingest, t.ingestView, t.otlpIngest, t.otlpIngestView, t.hourly].map((table) => `SELECT 1 FROM ${table} LIMIT 0`).join(" UNION ALL ");
+};

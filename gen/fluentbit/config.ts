@@ -13,13 +13,13 @@
 // Every key is checked against FluentBit's source at the version nixpkgs ships
 // (versions.json; table in docs/versions.md).
 import { stringify } from "yaml";
-import { INGEST, OTLP_INGEST } from "../clickhouse/ingest.ts";
+import { tables } from "../clickhouse/tables.ts";
 import { CONTAINERS, FLUENTBIT_STATE_DIR } from "../model/containers.ts";
 import { clickhouseHost } from "../k8s/clickhouse.ts";
 import { meta } from "../k8s/common.ts";
 import { HTTP_RECORD, OTLP_BODY_KEY, OTLP_RECORD } from "./lua.ts";
 import type { Model } from "../model/model.ts";
-import { INGEST_USER, NAMESPACE, PASSWORD_ENV } from "../model/names.ts";
+import type { Names } from "../model/names-schema.ts";
 
 /** Where the DaemonSet mounts the config (one ConfigMap): the container contract's. */
 export const CONFIG_DIR = CONTAINERS.fluentbit.configDir;
@@ -35,8 +35,8 @@ export const LOG_GLOB = `${PODS_LOG_DIR}/*/*/*.log`;
  * back every warning it writes about what it read. The DaemonSet's name and namespace come
  * from the same metadata the DaemonSet is made with (gen/k8s/fluentbit.ts).
  */
-export function ownLogGlob(): string {
-  const { name, namespace } = meta("fluentbit");
+export function ownLogGlob(names: Names): string {
+  const { name, namespace } = meta(names, "fluentbit");
   return `${PODS_LOG_DIR}/${namespace}_${name}-*/*/*.log`;
 }
 /** The opentelemetry input's tag: its records go to their own ingest table. */
@@ -52,8 +52,6 @@ export const TAIL_TAG_PREFIX = "kube.";
 const POD_PATH_PARSER = "k8s-pod-log-path";
 /** The tag of a file under `podsDir`, up to the pod's folder: what the kubernetes filter strips. */
 const tagPathPrefix = (podsDir: string): string => `${TAIL_TAG_PREFIX}${podsDir.replace(/^\/+/, "").replaceAll("/", ".")}.`;
-/** Env var (from the Secret) holding the ingest user's password; FluentBit expands ${...}. */
-export const INGEST_PASSWORD_ENV = PASSWORD_ENV.ingest;
 /** Env var (downward API: spec.nodeName) naming the node, for k8s.node.name. */
 export const NODE_NAME_ENV = "NODE_NAME";
 
@@ -82,8 +80,8 @@ export const INSERT_SETTINGS = {
   input_format_json_defaults_for_missing_elements_in_named_tuple: 1,
 } as const;
 
-/** The INSERT statement FluentBit posts its JSON lines to. */
-export function insertQuery(table = INGEST): string {
+/** The INSERT statement FluentBit posts its JSON lines to `table` (the ingest tables: gen/clickhouse/tables.ts). */
+export function insertQuery(table: string): string {
   const settings = Object.entries(INSERT_SETTINGS)
     .map(([k, v]) => `${k} = ${v}`)
     .join(", ");
@@ -91,7 +89,7 @@ export function insertQuery(table = INGEST): string {
 }
 
 /** The http output's uri: ClickHouse's HTTP interface takes the statement in ?query=. */
-export function insertUri(table = INGEST): string {
+export function insertUri(table: string): string {
   return `/?query=${encodeURIComponent(insertQuery(table))}`;
 }
 
@@ -281,8 +279,9 @@ function httpOutput(route: { match: string } | { match_regex: string }, t: HttpT
 }
 
 /** Lines and JSON posts to their ingest table, OTLP records to theirs: each INSERT plans one view. */
-function ingestOutputs(target: Omit<HttpTarget, "uri">): Section[] {
-  return [httpOutput({ match_regex: NOT_OTLP }, { ...target, uri: insertUri(INGEST) }), httpOutput({ match: OTLP_TAG }, { ...target, uri: insertUri(OTLP_INGEST) })];
+function ingestOutputs(names: Names, target: Omit<HttpTarget, "uri">): Section[] {
+  const t = tables(names);
+  return [httpOutput({ match_regex: NOT_OTLP }, { ...target, uri: insertUri(t.ingest) }), httpOutput({ match: OTLP_TAG }, { ...target, uri: insertUri(t.otlpIngest) })];
 }
 
 function render(doc: object): string {
@@ -297,13 +296,14 @@ export function fluentBitConfig(model: Model): string {
     service: service({ httpPort: fb.http, stateDir: STATE_DIR, logLevel: "info" }),
     parsers: [podPathParser()],
     pipeline: {
-      inputs: [tailInput(tail, LOG_GLOB, STATE_DIR, { withPath: true, exclude: ownLogGlob() }), otlpInput(OTLP_TAG, fb.otlp), jsonInput(fb.json)],
+      inputs: [tailInput(tail, LOG_GLOB, STATE_DIR, { withPath: true, exclude: ownLogGlob(model.names) }), otlpInput(OTLP_TAG, fb.otlp), jsonInput(fb.json)],
       filters: [kubernetesFilter(tail, { from: "api" }), nodeFilter(tail, `\${${NODE_NAME_ENV}}`)],
-      outputs: ingestOutputs({
+      outputs: ingestOutputs(model.names, {
         host: clickhouseHost(model),
         port: model.ports.services.clickhouse.http,
-        user: INGEST_USER,
-        passwordEnv: INGEST_PASSWORD_ENV,
+        user: model.names.ingestUser,
+        // From the Secret (gen/k8s/fluentbit.ts); FluentBit expands ${...}.
+        passwordEnv: model.names.passwordEnv.ingest,
       }),
     },
   });
@@ -339,8 +339,8 @@ export interface LocalOptions {
   readonly bare?: { readonly table: string };
 }
 
-/** The same pipeline without Kubernetes: tail (+ the HTTP inputs) -> labels -> node -> ClickHouse. */
-export function fluentBitLocalConfig(o: LocalOptions): string {
+/** The same pipeline without Kubernetes: tail (+ the HTTP inputs) -> labels -> node -> ClickHouse's ingest tables (`names`). */
+export function fluentBitLocalConfig(names: Names, o: LocalOptions): string {
   const tail = `${TAIL_TAG_PREFIX}*`;
   const target = { host: o.clickhouse.host, port: o.clickhouse.port, user: o.user, passwordEnv: o.passwordEnv };
   return render({
@@ -355,7 +355,7 @@ export function fluentBitLocalConfig(o: LocalOptions): string {
               ...(o.jsonPort === undefined ? [] : [jsonInput(o.jsonPort)]),
             ],
             filters: [...(o.podMetadata === undefined ? [] : [kubernetesFilter(tail, { from: "files", ...o.podMetadata })]), nodeFilter(tail, o.nodeName)],
-            outputs: ingestOutputs(target),
+            outputs: ingestOutputs(names, target),
           }
         : {
             inputs: [tailInput(tail, o.logFile, o.stateDir, { withPath: false })],

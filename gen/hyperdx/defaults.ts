@@ -7,14 +7,13 @@
 // NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS / _SOURCES through next-runtime-env's env(),
 // which in the browser returns window.__ENV[key], and pages/_document.tsx loads
 // <script src="/__ENV.js"> before the app. So one image serves any ports.json: the
-// Kubernetes ConfigMap carries hyperdxRuntimeEnvJs() and the static server answers
+// Kubernetes ConfigMap carries hyperdxRuntimeEnvJs(names) and the static server answers
 // /__ENV.js with it. (NEXT_PUBLIC_IS_LOCAL_MODE is inlined by the build, see nix/hyperdx.nix.)
 //
 // Field names and rules are HyperDX's zod schemas at the pinned tag
 // (packages/common-utils/src/types.ts: ConnectionSchema, LogSourceSchema);
 // gen/test/hyperdx.test.ts validates against them.
-import { READER_PASSWORD } from "../clickhouse/config.ts";
-import { DATABASE, LOGS_TABLE, NAMESPACE, READER_USER } from "../model/names.ts";
+import type { Names } from "../model/names-schema.ts";
 import { CLICKHOUSE_PATH } from "./proxy.ts";
 
 /** A ClickHouse connection as HyperDX's ConnectionSchema has it. */
@@ -76,25 +75,26 @@ export const DEFAULT_SELECT_COLUMNS = [
 ] as const;
 
 /** The default connection for a page loaded from `origin` (e.g. the host's forward of hyperdx.ui on 127.0.0.1). */
-export function hyperdxConnections(origin: string): HyperdxConnection[] {
+export function hyperdxConnections(names: Names, origin: string): HyperdxConnection[] {
   return [
     {
       id: CONNECTION_ID,
-      name: `ClickHouse (${NAMESPACE})`,
+      name: `ClickHouse (${names.namespace})`,
       host: `${origin}${CLICKHOUSE_PATH}`,
-      username: READER_USER,
-      password: READER_PASSWORD,
+      // The read-only user, whose password is public by design (gen/model/names-schema.ts).
+      username: names.readerUser,
+      password: names.readerPassword,
     },
   ];
 }
 
-export function hyperdxSources(): HyperdxLogSource[] {
+export function hyperdxSources(names: Names): HyperdxLogSource[] {
   const logs: HyperdxLogSource = {
     id: LOGS_SOURCE_ID,
     kind: "log",
     name: "Logs",
     connection: CONNECTION_ID,
-    from: { databaseName: DATABASE, tableName: LOGS_TABLE },
+    from: { databaseName: names.database, tableName: names.logsTable },
     timestampValueExpression: "Timestamp",
     displayedTimestampValueExpression: "Timestamp",
     defaultTableSelectExpression: DEFAULT_SELECT_COLUMNS.join(", "),
@@ -112,16 +112,16 @@ export function hyperdxSources(): HyperdxLogSource[] {
 }
 
 /** Connections and sources as a page loaded from `origin` sees them. */
-export function hyperdxDefaults(origin: string): HyperdxDefaults {
-  return { connections: hyperdxConnections(origin), sources: hyperdxSources() };
+export function hyperdxDefaults(names: Names, origin: string): HyperdxDefaults {
+  return { connections: hyperdxConnections(names, origin), sources: hyperdxSources(names) };
 }
 
 /**
  * window.__ENV for the static export (served as /__ENV.js). Values are strings, as
  * next-runtime-env writes them; the two defaults are JSON inside those strings.
  */
-export function hyperdxRuntimeEnv(origin: string): Record<string, string> {
-  const { connections, sources } = hyperdxDefaults(origin);
+export function hyperdxRuntimeEnv(names: Names, origin: string): Record<string, string> {
+  const { connections, sources } = hyperdxDefaults(names, origin);
   return {
     // Also inlined at build time (nix/hyperdx.nix); repeated so the page's runtime view agrees.
     NEXT_PUBLIC_IS_LOCAL_MODE: "true",
@@ -138,15 +138,15 @@ export function hyperdxRuntimeEnv(origin: string): Record<string, string> {
  * the URL because HyperDX 2.36's static export does not pick a default source by itself
  * (the search page stays on "Data Source" until one is chosen).
  */
-export function hyperdxLandingPath(): string {
-  const logs = hyperdxSources()[0];
+export function hyperdxLandingPath(names: Names): string {
+  const logs = hyperdxSources(names)[0];
   const query = logs === undefined ? "" : `?source=${encodeURIComponent(logs.id)}`;
   return `${HYPERDX_BASE_PATH}/search${query}`;
 }
 
 /** The "/" page: a redirect to hyperdxLandingPath (no script needed, so it works first thing). */
-export function hyperdxLandingHtml(): string {
-  const path = hyperdxLandingPath().replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+export function hyperdxLandingHtml(names: Names): string {
+  const path = hyperdxLandingPath(names).replace(/&/g, "&amp;").replace(/"/g, "&quot;");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -164,9 +164,9 @@ export function hyperdxLandingHtml(): string {
  * completed from window.location.origin in the browser (the same origin serves the page and
  * proxies ClickHouse). A placeholder origin is replaced at load time; the rest is static JSON.
  */
-export function hyperdxRuntimeEnvJs(): string {
+export function hyperdxRuntimeEnvJs(names: Names): string {
   const placeholder = "__ORIGIN__";
-  const env = hyperdxRuntimeEnv(placeholder);
+  const env = hyperdxRuntimeEnv(names, placeholder);
   const connections = env["NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS"] ?? "[]";
   const { NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS: _computed, ...fixed } = env;
   return `// Generated by gen/hyperdx/defaults.ts (npm run gen). Do not edit.

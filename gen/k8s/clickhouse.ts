@@ -7,7 +7,6 @@ import { initSql } from "../clickhouse/ddl.ts";
 import { schemaProbeQuery } from "../clickhouse/readiness.ts";
 import { CLICKHOUSE_DATA_DIR, CONTAINERS } from "../model/containers.ts";
 import type { Model } from "../model/model.ts";
-import { PASSWORD_ENV, READER_PASSWORD, READER_USER, SECRET_KEYS } from "../model/names.ts";
 import {
   configChecksum,
   containerResources,
@@ -33,13 +32,13 @@ export function clickhouseConfigMaps(model: Model): ConfigMap[] {
     {
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: meta("clickhouse", "clickhouse-config"),
+      metadata: meta(model.names, "clickhouse", "clickhouse-config"),
       data: { "config.xml": serverConfigXml(model), "users.xml": usersXml(model) },
     },
     {
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: meta("clickhouse", "clickhouse-init"),
+      metadata: meta(model.names, "clickhouse", "clickhouse-init"),
       // init.xml is what the server runs; init.sql is the same schema for people and tools.
       data: { "init.xml": startupScriptsXml(model), "init.sql": initSql(model) },
     },
@@ -47,17 +46,18 @@ export function clickhouseConfigMaps(model: Model): ConfigMap[] {
 }
 
 export function clickhouseStatefulSet(model: Model): StatefulSet {
+  const { names } = model;
   const [config, init] = clickhouseConfigMaps(model) as [ConfigMap, ConfigMap];
   return {
     apiVersion: "apps/v1",
     kind: "StatefulSet",
-    metadata: meta("clickhouse"),
+    metadata: meta(names, "clickhouse"),
     spec: {
       serviceName: nameOf(clickhouseServices(model)[0] as Service),
       replicas: 1,
       selector: { matchLabels: selectorLabels("clickhouse") },
       template: {
-        metadata: { labels: labels("clickhouse"), annotations: configChecksum(...clickhouseConfigMaps(model)) },
+        metadata: { labels: labels(names, "clickhouse"), annotations: configChecksum(names, ...clickhouseConfigMaps(model)) },
         spec: {
           automountServiceAccountToken: false,
           securityContext: podSecurity(CONTAINERS.clickhouse.uid),
@@ -68,8 +68,8 @@ export function clickhouseStatefulSet(model: Model): StatefulSet {
               ...image(model, "clickhouse"),
               command: [...CONTAINERS.clickhouse.command, ...CONTAINERS.clickhouse.args],
               env: [
-                secretEnv(PASSWORD_ENV.default, SECRET_KEYS.defaultPassword),
-                secretEnv(PASSWORD_ENV.ingest, SECRET_KEYS.ingestPassword),
+                secretEnv(names, names.passwordEnv.default, names.secretKeys.defaultPassword),
+                secretEnv(names, names.passwordEnv.ingest, names.secretKeys.ingestPassword),
               ],
               ports: containerPorts(model, "clickhouse"),
               // Alive: the server answers. Ready: the schema FluentBit inserts into exists (a
@@ -78,12 +78,12 @@ export function clickhouseStatefulSet(model: Model): StatefulSet {
               livenessProbe: httpProbe("/ping", "http", 10),
               readinessProbe: {
                 httpGet: {
-                  path: `/?query=${encodeURIComponent(schemaProbeQuery())}`,
+                  path: `/?query=${encodeURIComponent(schemaProbeQuery(names))}`,
                   port: "http",
-                  // The read-only user, whose password is public by design (gen/model/names.ts).
+                  // The read-only user, whose password is public by design (gen/model/names-schema.ts).
                   httpHeaders: [
-                    { name: "X-ClickHouse-User", value: READER_USER },
-                    { name: "X-ClickHouse-Key", value: READER_PASSWORD },
+                    { name: "X-ClickHouse-User", value: names.readerUser },
+                    { name: "X-ClickHouse-Key", value: names.readerPassword },
                   ],
                 },
                 periodSeconds: 5,
@@ -115,7 +115,7 @@ export function clickhouseStatefulSet(model: Model): StatefulSet {
       },
       volumeClaimTemplates: [
         {
-          metadata: { name: "data", labels: labels("clickhouse") },
+          metadata: { name: "data", labels: labels(names, "clickhouse") },
           spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
         },
       ],

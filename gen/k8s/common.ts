@@ -7,23 +7,23 @@ import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
 import { ROOT_UID } from "../model/containers.ts";
 import { imageRef } from "../model/images.ts";
 import type { Model } from "../model/model.ts";
+import type { Names } from "../model/names-schema.ts";
 import type { Resources } from "../model/settings.ts";
-import { CREDENTIALS_SECRET, NAMESPACE } from "../model/names.ts";
 import { SERVICE_PORTS, type PortName, type ServiceName } from "../model/ports.ts";
 
 /** The label every object of a component carries; selectors use it. */
 export const selectorLabels = (app: ServiceName): Record<string, string> => ({ "app.kubernetes.io/name": app });
 
-export const labels = (app: ServiceName): Record<string, string> => ({
+export const labels = (names: Names, app: ServiceName): Record<string, string> => ({
   ...selectorLabels(app),
-  "app.kubernetes.io/part-of": NAMESPACE,
+  "app.kubernetes.io/part-of": names.namespace,
   "app.kubernetes.io/managed-by": "otel-demo-gen",
 });
 
-export const meta = (app: ServiceName, name: string = app): ObjectMeta => ({
+export const meta = (names: Names, app: ServiceName, name: string = app): ObjectMeta => ({
   name,
-  namespace: NAMESPACE,
-  labels: labels(app),
+  namespace: names.namespace,
+  labels: labels(names, app),
 });
 
 /** Non-root, nothing to escalate, read-only root filesystem unless a program cannot. */
@@ -55,9 +55,10 @@ export const image = (model: Model, app: ServiceName): Pick<Container, "image" |
   imagePullPolicy: "Never",
 });
 
-export const secretEnv = (name: string, key: string): EnvVar => ({
+/** An env var from the credentials Secret (gen/names.json: credentialsSecret). */
+export const secretEnv = (names: Names, name: string, key: string): EnvVar => ({
   name,
-  valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET, key } },
+  valueFrom: { secretKeyRef: { name: names.credentialsSecret, key } },
 });
 
 /** Port names are the ones in ports.json; Kubernetes port names allow at most 15 chars. */
@@ -85,7 +86,7 @@ export function services<S extends ServiceName>(model: Model, app: S, names: rea
   const internal: Service = {
     apiVersion: "v1",
     kind: "Service",
-    metadata: meta(app),
+    metadata: meta(model.names, app),
     spec: { type: "ClusterIP", selector: selectorLabels(app), ports: servicePorts(model, app, names) },
   };
   const forwarded = names.filter((name) => model.ports.vm.forwards.some((f) => f.to === `${app}.${name}`));
@@ -93,7 +94,7 @@ export function services<S extends ServiceName>(model: Model, app: S, names: rea
   const node: Service = {
     apiVersion: "v1",
     kind: "Service",
-    metadata: meta(app, `${app}-node`),
+    metadata: meta(model.names, app, `${app}-node`),
     spec: { type: "LoadBalancer", selector: selectorLabels(app), ports: servicePorts(model, app, forwarded) },
   };
   return [internal, node];
@@ -104,10 +105,10 @@ export function services<S extends ServiceName>(model: Model, app: S, names: rea
  * applying regenerated manifests (e.g. after editing ports.json) restarts the pods that
  * read them; Kubernetes does not restart pods for a changed ConfigMap by itself.
  */
-export function configChecksum(...configMaps: ConfigMap[]): Record<string, string> {
+export function configChecksum(names: Names, ...configMaps: ConfigMap[]): Record<string, string> {
   const hash = createHash("sha256");
   for (const cm of configMaps) hash.update(JSON.stringify([cm.metadata?.name, cm.data]));
-  return { [`${NAMESPACE}/config-sha256`]: hash.digest("hex") };
+  return { [`${names.namespace}/config-sha256`]: hash.digest("hex") };
 }
 
 /** A container's CPU and memory (gen/settings.json) as Kubernetes writes them. */

@@ -5,10 +5,10 @@
 import type { DaemonSet } from "kubernetes-types/apps/v1.js";
 import type { ConfigMap, Service, ServiceAccount } from "kubernetes-types/core/v1.js";
 import type { ClusterRole, ClusterRoleBinding } from "kubernetes-types/rbac/v1.js";
-import { CONFIG_DIR, CONFIG_FILE, fluentBitConfig, INGEST_PASSWORD_ENV, NODE_NAME_ENV, STATE_DIR } from "../fluentbit/config.ts";
+import { CONFIG_DIR, CONFIG_FILE, fluentBitConfig, NODE_NAME_ENV, STATE_DIR } from "../fluentbit/config.ts";
 import { CONTAINERS } from "../model/containers.ts";
 import type { Model } from "../model/model.ts";
-import { SECRET_KEYS } from "../model/names.ts";
+import type { Names } from "../model/names-schema.ts";
 import {
   configChecksum,
   containerResources,
@@ -25,12 +25,12 @@ import {
 } from "./common.ts";
 
 /** The pods' identity towards the API: it may read pods, nothing else. */
-export function fluentbitRbac(): [ServiceAccount, ClusterRole, ClusterRoleBinding] {
-  const account = meta("fluentbit");
+export function fluentbitRbac(names: Names): [ServiceAccount, ClusterRole, ClusterRoleBinding] {
+  const account = meta(names, "fluentbit");
   const { name, namespace } = account;
   if (name === undefined || namespace === undefined) throw new Error("generator bug: FluentBit's metadata has no name or namespace");
   // Cluster-wide objects carry no namespace; the same name says whose they are.
-  const clusterMeta = { name: `${namespace}-${name}`, labels: labels("fluentbit") };
+  const clusterMeta = { name: `${namespace}-${name}`, labels: labels(names, "fluentbit") };
   return [
     { apiVersion: "v1", kind: "ServiceAccount", metadata: account },
     {
@@ -53,7 +53,7 @@ export function fluentbitConfigMap(model: Model): ConfigMap {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
-    metadata: meta("fluentbit", "fluentbit-config"),
+    metadata: meta(model.names, "fluentbit", "fluentbit-config"),
     data: { "fluent-bit.yaml": fluentBitConfig(model) },
   };
 }
@@ -67,12 +67,12 @@ export function fluentbitDaemonSet(model: Model, config: ConfigMap, account: Ser
   return {
     apiVersion: "apps/v1",
     kind: "DaemonSet",
-    metadata: meta("fluentbit"),
+    metadata: meta(model.names, "fluentbit"),
     spec: {
       selector: { matchLabels: selectorLabels("fluentbit") },
       updateStrategy: { type: "RollingUpdate" },
       template: {
-        metadata: { labels: labels("fluentbit"), annotations: configChecksum(config) },
+        metadata: { labels: labels(model.names, "fluentbit"), annotations: configChecksum(model.names, config) },
         spec: {
           // The kubernetes filter reads the token and CA from the mounted service account.
           serviceAccountName: accountName,
@@ -89,7 +89,8 @@ export function fluentbitDaemonSet(model: Model, config: ConfigMap, account: Ser
               command: [...CONTAINERS.fluentbit.command],
               args: [...CONTAINERS.fluentbit.args],
               env: [
-                secretEnv(INGEST_PASSWORD_ENV, SECRET_KEYS.ingestPassword),
+                // The ingest user's password, which the config reads as ${...} (gen/fluentbit/config.ts).
+                secretEnv(model.names, model.names.passwordEnv.ingest, model.names.secretKeys.ingestPassword),
                 { name: NODE_NAME_ENV, valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
               ],
               ports: containerPorts(model, "fluentbit"),

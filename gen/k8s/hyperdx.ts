@@ -46,8 +46,8 @@ export function hyperdxConfigMap(model: Model): ConfigMap {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
-    metadata: meta("hyperdx", "hyperdx-defaults"),
-    data: { "__ENV.js": hyperdxRuntimeEnvJs(), "index.html": hyperdxLandingHtml(), [PROXY_CONFIG]: hyperdxProxyConfig(model) },
+    metadata: meta(model.names, "hyperdx", "hyperdx-defaults"),
+    data: { "__ENV.js": hyperdxRuntimeEnvJs(model.names), "index.html": hyperdxLandingHtml(model.names), [PROXY_CONFIG]: hyperdxProxyConfig(model) },
   };
 }
 
@@ -55,12 +55,12 @@ export function hyperdxDeployment(model: Model): Deployment {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: meta("hyperdx"),
+    metadata: meta(model.names, "hyperdx"),
     spec: {
       replicas: 1,
       selector: { matchLabels: selectorLabels("hyperdx") },
       template: {
-        metadata: { labels: labels("hyperdx"), annotations: configChecksum(hyperdxConfigMap(model)) },
+        metadata: { labels: labels(model.names, "hyperdx"), annotations: configChecksum(model.names, hyperdxConfigMap(model)) },
         spec: {
           automountServiceAccountToken: false,
           securityContext: podSecurity(CONTAINERS.hyperdx.uid),

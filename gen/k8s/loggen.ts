@@ -15,12 +15,12 @@ export function loggenDeployment(model: Model): Deployment {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: meta("loggen"),
+    metadata: meta(model.names, "loggen"),
     spec: {
       replicas: 1,
       selector: { matchLabels: selectorLabels("loggen") },
       template: {
-        metadata: { labels: labels("loggen") },
+        metadata: { labels: labels(model.names, "loggen") },
         spec: {
           automountServiceAccountToken: false,
           securityContext: podSecurity(CONTAINERS.loggen.uid),

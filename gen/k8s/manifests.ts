@@ -14,9 +14,9 @@ export interface K8sObject {
 
 export function manifests(model: Model): Record<string, K8sObject[]> {
   const fluentbitConfig = fluentbitConfigMap(model);
-  const [fluentbitAccount, ...fluentbitAccess] = fluentbitRbac();
+  const [fluentbitAccount, ...fluentbitAccess] = fluentbitRbac(model.names);
   return {
-    "namespace.yaml": [namespace()],
+    "namespace.yaml": [namespace(model.names)],
     "loggen.yaml": [loggenDeployment(model)],
     "fluentbit.yaml": [
       fluentbitAccount,

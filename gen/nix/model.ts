@@ -4,7 +4,6 @@
 import { CLICKHOUSE_DATA_DIR, CONTAINERS, FLUENTBIT_STATE_DIR, imageUser } from "../model/containers.ts";
 import { imageRef } from "../model/images.ts";
 import type { Model } from "../model/model.ts";
-import { NAMES } from "../model/names.ts";
 
 export function nixModel(model: Model): object {
   const forwards = model.ports.vm.forwards;
@@ -16,7 +15,7 @@ export function nixModel(model: Model): object {
     guestPorts: forwards.map((f) => f.guest),
     // Host port of each forward target, for the apps that talk to the VM ("clickhouse.http").
     hostPorts: Object.fromEntries(forwards.map((f) => [f.to, f.host])),
-    names: NAMES,
+    names: model.names,
     // Name, tag and the image's side of the container contract (gen/model/containers.ts).
     images: Object.fromEntries(
       Object.entries(model.images).map(([key, image]) => {

@@ -11,28 +11,29 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Session } from "chdb";
 import {
-  ATTRIBUTES,
   attributesQuery,
-  CATALOG_OBJECTS,
+  catalogObjects,
   catalogStatements,
   dedupWindowOf,
   EXACT_DISTINCT_UP_TO,
   PATTERN_CHARS,
   patternExpression,
-  PATTERNS,
   patternsQuery,
   sqlString,
-  VOLUME,
   volumeQuery,
   type ReportFilters,
 } from "../clickhouse/catalog.ts";
-import { DEDUPLICATION_WINDOW, ddlStatements, LOGS } from "../clickhouse/ddl.ts";
+import { DEDUPLICATION_WINDOW, ddlStatements } from "../clickhouse/ddl.ts";
+import { tables } from "../clickhouse/tables.ts";
 import { insertQuery } from "../fluentbit/config.ts";
 import { loadModel } from "../model/model.ts";
-import { DATABASE } from "../model/names.ts";
 import { FAMILIES, hoursAgo, knownAttributes, knownVolume, workload, type LogRow } from "./catalog-workload.ts";
 
 const model = loadModel(resolve(import.meta.dirname, "../.."));
+const { names } = model;
+const DATABASE = names.database;
+const { logs: LOGS, attributes: ATTRIBUTES, patterns: PATTERNS, volume: VOLUME, ingest: INGEST } = tables(names);
+const CATALOG_OBJECTS = catalogObjects(names);
 const dir = mkdtempSync(join(tmpdir(), "catalog-test-"));
 let session: Session;
 const q = (sql: string): string => session.query(sql, "TSV").trim();
@@ -125,7 +126,7 @@ describe("the catalog on chDB", () => {
   const checks = (label: string): void => {
     describe(label, () => {
       it("attributes: exact distinct values, rows, bytes, services, first/last seen, and the top values", () => {
-        const got = byKey(json<AttributeAnswer>(attributesQuery({})));
+        const got = byKey(json<AttributeAnswer>(attributesQuery(names, {})));
         assert.equal(got.size, known.length);
         for (const k of known) {
           const a = got.get(`${k.scope} ${k.key}`);
@@ -154,13 +155,13 @@ describe("the catalog on chDB", () => {
         const session_id = g("session_id")?.distinct_values ?? 0;
         assert.ok(session_id > EXACT_DISTINCT_UP_TO && Math.abs(session_id - 20_000) <= 400, String(session_id));
         // Sorted by distinct values: the estimated key first.
-        assert.equal(json<AttributeAnswer>(attributesQuery({}))[0]?.key, "session_id");
+        assert.equal(json<AttributeAnswer>(attributesQuery(names, {}))[0]?.key, "session_id");
       });
 
       it("attributes: the catalog answers what uniqExact over otel_logs answers", () => {
         for (const filters of [{}, { sinceSeconds: since(1) }, { service: "payments" }] satisfies ReportFilters[]) {
-          const catalog = json<AttributeAnswer>(attributesQuery(filters));
-          const direct = byKey(json<AttributeAnswer>(attributesQuery(filters, true)));
+          const catalog = json<AttributeAnswer>(attributesQuery(names, filters));
+          const direct = byKey(json<AttributeAnswer>(attributesQuery(names, filters, true)));
           assert.equal(catalog.length, direct.size, JSON.stringify(filters));
           for (const c of catalog) {
             const d = direct.get(`${c.scope} ${c.key}`);
@@ -176,7 +177,7 @@ describe("the catalog on chDB", () => {
       });
 
       it("patterns: each family's template with its rows, services and severities", () => {
-        const got = json<{ pattern: string; rows: number; services: string[]; severities: Record<string, number>; example: string }>(patternsQuery({}, 100));
+        const got = json<{ pattern: string; rows: number; services: string[]; severities: Record<string, number>; example: string }>(patternsQuery(names, {}, 100));
         assert.deepEqual(
           got.map((p) => [p.pattern, p.rows, p.services, p.severities]),
           [...FAMILIES].sort((a, b) => b.rows - a.rows).map((f) => [f.pattern, f.rows, [f.service], { [f.severity]: f.rows }]),
@@ -187,15 +188,15 @@ describe("the catalog on chDB", () => {
         }
         // Filters: the error templates of payments in the last two hours.
         assert.deepEqual(
-          json<{ pattern: string; rows: number }>(patternsQuery({ severity: "error", service: "payments", sinceSeconds: since(1) }, 10)).map((p) => [p.pattern, p.rows]),
+          json<{ pattern: string; rows: number }>(patternsQuery(names, { severity: "error", service: "payments", sinceSeconds: since(1) }, 10)).map((p) => [p.pattern, p.rows]),
           [["payment <uuid> declined: <str>", 300]],
         );
-        assert.equal(json(patternsQuery({}, 2)).length, 2);
+        assert.equal(json(patternsQuery(names, {}, 2)).length, 2);
       });
 
       it("patterns: the same templates and counts as masking otel_logs' bodies directly", () => {
         const window = since(1);
-        const catalog = json(patternsQuery({ sinceSeconds: window }, 1000));
+        const catalog = json(patternsQuery(names, { sinceSeconds: window }, 1000));
         const direct = json(`SELECT pattern, sum(severity_rows) AS rows, arraySort(groupUniqArrayArray(severity_services)) AS services,
             CAST((groupArray(severity), groupArray(severity_rows)), 'Map(String, UInt64)') AS severities
           FROM (SELECT ${patternExpression(`substringUTF8(Body, 1, ${PATTERN_CHARS})`)} AS pattern, SeverityText AS severity, count() AS severity_rows,
@@ -209,7 +210,7 @@ describe("the catalog on chDB", () => {
       });
 
       it("volume: rows and Body bytes per hour, service and severity", () => {
-        const got = json<{ hour: string; service: string; severity: string; rows: number; body_bytes: number }>(volumeQuery({}));
+        const got = json<{ hour: string; service: string; severity: string; rows: number; body_bytes: number }>(volumeQuery(names, {}));
         const expected = knownVolume(rows);
         assert.deepEqual(
           got.map((v) => [v.hour, v.service, v.severity, v.rows, v.body_bytes]).sort(),
@@ -220,7 +221,7 @@ describe("the catalog on chDB", () => {
         const direct = json(`SELECT toStartOfHour(Timestamp) AS hour, ServiceName AS service, SeverityText AS severity, count() AS rows, sum(length(Body)) AS body_bytes
           FROM ${LOGS} WHERE Timestamp >= toStartOfHour(now() - toIntervalSecond(${window})) AND upper(SeverityText) = 'INFO'
           GROUP BY hour, service, SeverityNumber, severity ORDER BY hour, service, SeverityNumber, severity`);
-        assert.deepEqual(json(volumeQuery({ sinceSeconds: window, severity: "info" })), direct);
+        assert.deepEqual(json(volumeQuery(names, { sinceSeconds: window, severity: "info" })), direct);
         assert.equal(direct.length, 4);
       });
     });
@@ -296,9 +297,9 @@ describe("the catalog when a block reaches otel_logs twice", () => {
       // Top values are compared where they are all the values (ties order the rest arbitrarily).
       const comparable = (list: AttributeAnswer[]): object[] =>
         list.map(({ top_values, ...a }) => ({ ...a, top_values: a.distinct_values <= 5 ? [...top_values].sort() : "ties" }));
-      assert.deepEqual(comparable(json<AttributeAnswer>(attributesQuery({}))), comparable(json<AttributeAnswer>(attributesQuery({}, true))));
-      assert.equal(json<{ rows: number }>(volumeQuery({})).reduce((s, v) => s + v.rows, 0), stored);
-      assert.equal(json<{ rows: number }>(patternsQuery({}, 10)).reduce((s, p) => s + p.rows, 0), stored);
+      assert.deepEqual(comparable(json<AttributeAnswer>(attributesQuery(names, {}))), comparable(json<AttributeAnswer>(attributesQuery(names, {}, true))));
+      assert.equal(json<{ rows: number }>(volumeQuery(names, {})).reduce((s, v) => s + v.rows, 0), stored);
+      assert.equal(json<{ rows: number }>(patternsQuery(names, {}, 10)).reduce((s, p) => s + p.rows, 0), stored);
     });
   }
 });
@@ -325,7 +326,7 @@ describe("the catalog behind the ingest view, as FluentBit inserts (the generate
         file: "/var/log/pods/otel-demo_loggen-6f8b9c7d5-x7k2p_3b1f0c2e-9a4d-4c7e-8f21-5d6a7b8c9d00/loggen/0.log",
         node: "otel-demo",
       });
-    const chunk = (first: number, second0: number): string => `${insertQuery()}\n${Array.from({ length: 50 }, (_, k) => line(first + k, second0 + k)).join("\n")}`;
+    const chunk = (first: number, second0: number): string => `${insertQuery(INGEST)}\n${Array.from({ length: 50 }, (_, k) => line(first + k, second0 + k)).join("\n")}`;
     session.query(chunk(0, 0)); // the first insert into a new table is not remembered for deduplication (see above)
     session.query(chunk(100, 100));
     session.query(chunk(100, 100)); // the same chunk again: a retry
@@ -334,17 +335,17 @@ describe("the catalog behind the ingest view, as FluentBit inserts (the generate
     assert.equal(stored, 150);
     const comparable = (list: AttributeAnswer[]): object[] =>
       list.map(({ top_values, ...a }) => ({ ...a, top_values: a.distinct_values <= 5 ? [...top_values].sort() : "ties" }));
-    assert.deepEqual(comparable(json<AttributeAnswer>(attributesQuery({}))), comparable(json<AttributeAnswer>(attributesQuery({}, true))));
-    assert.equal(json<AttributeAnswer>(attributesQuery({})).find((a) => a.key === "req")?.distinct_values, 100);
+    assert.deepEqual(comparable(json<AttributeAnswer>(attributesQuery(names, {}))), comparable(json<AttributeAnswer>(attributesQuery(names, {}, true))));
+    assert.equal(json<AttributeAnswer>(attributesQuery(names, {})).find((a) => a.key === "req")?.distinct_values, 100);
     assert.deepEqual(
-      json<{ severity: string; rows: number }>(volumeQuery({})).map((v) => [v.severity, v.rows]),
+      json<{ severity: string; rows: number }>(volumeQuery(names, {})).map((v) => [v.severity, v.rows]),
       [
         ["INFO", 120],
         ["ERROR", 30],
       ],
     );
     assert.deepEqual(
-      json<{ pattern: string; rows: number; severities: Record<string, number> }>(patternsQuery({}, 10)).map((p) => [p.pattern, p.rows, p.severities]),
+      json<{ pattern: string; rows: number; severities: Record<string, number> }>(patternsQuery(names, {}, 10)).map((p) => [p.pattern, p.rows, p.severities]),
       [["request <num> took <num>ms", 150, { ERROR: 30, INFO: 120 }]],
     );
   });

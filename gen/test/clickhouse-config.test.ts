@@ -5,9 +5,8 @@ import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { describe, it } from "node:test";
 import { loadModel, type Model } from "../model/model.ts";
-import { DATABASE, INGEST_TABLE, INGEST_USER, LOGS_TABLE, OTLP_INGEST_TABLE, READER_USER } from "../model/names.ts";
 import { parsePorts } from "../model/ports.ts";
-import { PASSWORD_ENV, READER_PASSWORD, READER_SYSTEM_TABLES, SYSTEM_LOGS, SYSTEM_LOG_DAYS, serverConfigXml, startupScriptsXml, usersXml } from "../clickhouse/config.ts";
+import { READER_SYSTEM_TABLES, SYSTEM_LOGS, SYSTEM_LOG_DAYS, serverConfigXml, startupScriptsXml, usersXml } from "../clickhouse/config.ts";
 import { ddlStatements } from "../clickhouse/ddl.ts";
 
 interface XmlElement {
@@ -71,6 +70,15 @@ const path = (el: XmlElement | undefined, ...names: string[]): XmlElement | unde
 const text = (el: XmlElement | undefined, ...names: string[]): string | undefined => path(el, ...names)?.text.trim();
 
 const model = loadModel(resolve(import.meta.dirname, "../.."));
+const {
+  database: DATABASE,
+  ingestTable: INGEST_TABLE,
+  otlpIngestTable: OTLP_INGEST_TABLE,
+  ingestUser: INGEST_USER,
+  readerUser: READER_USER,
+  readerPassword: READER_PASSWORD,
+  passwordEnv: PASSWORD_ENV,
+} = model.names;
 
 describe("ClickHouse server config", () => {
   const cfg = parseXml(serverConfigXml(model));

@@ -6,12 +6,15 @@ import { resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Session } from "chdb";
 import { loadModel } from "../model/model.ts";
-import { DATABASE, HOURLY_TABLE, HOURLY_VIEW, INGEST_TABLE, INGEST_VIEW, LOGS_TABLE, OTLP_INGEST_TABLE, OTLP_INGEST_VIEW } from "../model/names.ts";
 import { schemaProbeQuery } from "../clickhouse/readiness.ts";
-import { ddlStatements, EXAMPLE_QUERIES, HOURLY_QUERY, initSql, LOGS } from "../clickhouse/ddl.ts";
-import { CATALOG_OBJECTS } from "../clickhouse/catalog.ts";
+import { ddlStatements, exampleQueries, hourlyQuery, initSql } from "../clickhouse/ddl.ts";
+import { catalogObjects } from "../clickhouse/catalog.ts";
+import { tables } from "../clickhouse/tables.ts";
 
 const model = loadModel(resolve(import.meta.dirname, "../.."));
+const { names } = model;
+const { database: DATABASE, logsTable: LOGS_TABLE } = names;
+const LOGS = tables(names).logs;
 let session: Session;
 const q = (sql: string): string => session.query(sql, "TSV").trim();
 
@@ -37,7 +40,7 @@ describe("otel_logs DDL on chDB", () => {
   it("creates the database, tables and views named in names.json, idempotently", () => {
     assert.equal(
       q(`SELECT name FROM system.tables WHERE database = '${DATABASE}' ORDER BY name`),
-      [LOGS_TABLE, HOURLY_TABLE, HOURLY_VIEW, INGEST_TABLE, INGEST_VIEW, OTLP_INGEST_TABLE, OTLP_INGEST_VIEW, ...CATALOG_OBJECTS].sort().join("\n"),
+      [LOGS_TABLE, names.hourlyTable, names.hourlyView, names.ingestTable, names.ingestView, names.otlpIngestTable, names.otlpIngestView, ...catalogObjects(names)].sort().join("\n"),
     );
     for (const stmt of ddlStatements(model)) assert.match(stmt, /^CREATE (DATABASE|TABLE|MATERIALIZED VIEW) IF NOT EXISTS /);
     // sql/init.sql is the same schema as one script (clickhouse client --multiquery < sql/init.sql).
@@ -46,11 +49,11 @@ describe("otel_logs DDL on chDB", () => {
   });
 
   it("the readiness probe's query answers on the schema and fails when part of it is missing", () => {
-    assert.equal(q(schemaProbeQuery()), "");
+    assert.equal(q(schemaProbeQuery(names)), "");
     // The same schema in another database, but for the ingest view (a failed startup script).
     const other = (sql: string): string => sql.replaceAll(`${DATABASE}.`, "probe_copy.").replace(`DATABASE IF NOT EXISTS ${DATABASE}`, "DATABASE IF NOT EXISTS probe_copy");
-    for (const stmt of ddlStatements(model).filter((st) => !st.includes(INGEST_VIEW) && !st.includes(OTLP_INGEST_VIEW))) session.query(other(stmt));
-    assert.throws(() => session.query(other(schemaProbeQuery())), /UNKNOWN_TABLE|does not exist/);
+    for (const stmt of ddlStatements(model).filter((st) => !st.includes(names.ingestView) && !st.includes(names.otlpIngestView))) session.query(other(stmt));
+    assert.throws(() => session.query(other(schemaProbeQuery(names))), /UNKNOWN_TABLE|does not exist/);
     session.query("DROP DATABASE probe_copy SYNC");
   });
 
@@ -117,7 +120,7 @@ describe("otel_logs DDL on chDB", () => {
     // Two inserts = two parts whose partial states must merge (avg of avgs would be wrong).
     insert([mk(0, 10, "alpha"), mk(1, 20, "alpha"), mk(2, 30, "alpha")]);
     insert([mk(3, 100, "alpha"), mk(4, null, "alpha"), mk(5, 5, "beta"), mk(70, 50, "alpha")]);
-    const rollup = q(`SELECT * FROM (${HOURLY_QUERY}) WHERE ServiceName = 'rollup-test'`);
+    const rollup = q(`SELECT * FROM (${hourlyQuery(names)}) WHERE ServiceName = 'rollup-test'`);
     const direct = q(`SELECT toStartOfHour(Timestamp) AS Hour, ServiceName, RandomString, count(), avg(RandomNumber), min(RandomNumber), max(RandomNumber)
       FROM ${LOGS} WHERE ServiceName = 'rollup-test' GROUP BY Hour, ServiceName, RandomString ORDER BY Hour, ServiceName, RandomString`);
     assert.equal(rollup, direct);
@@ -159,7 +162,7 @@ describe("otel_logs DDL on chDB", () => {
       assert.equal(q(`SELECT count() FROM ${LOGS} WHERE hasToken(lower(Body), lower('needle'))`), "1");
     });
     it("the per_minute projection answers the design's per-minute series", () => {
-      const plan = q(`EXPLAIN ${EXAMPLE_QUERIES.perMinute}`);
+      const plan = q(`EXPLAIN ${exampleQueries(names).perMinute}`);
       assert.match(plan, /per_minute/);
     });
   });

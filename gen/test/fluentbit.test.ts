@@ -12,7 +12,6 @@ import { ddlStatements } from "../clickhouse/ddl.ts";
 import {
   fluentBitConfig,
   fluentBitLocalConfig,
-  INGEST_PASSWORD_ENV,
   insertQuery,
   insertUri,
   LOG_GLOB,
@@ -21,12 +20,23 @@ import {
   STATE_DIR,
   type LocalOptions,
 } from "../fluentbit/config.ts";
+import { tables } from "../clickhouse/tables.ts";
 import { loadModel } from "../model/model.ts";
-import { DATABASE, INGEST_TABLE, INGEST_USER, LOGS_TABLE, NAMESPACE, OTLP_INGEST_TABLE } from "../model/names.ts";
 import { requireEngine } from "../../checks/engines.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const model = loadModel(ROOT);
+const { names } = model;
+const {
+  namespace: NAMESPACE,
+  database: DATABASE,
+  logsTable: LOGS_TABLE,
+  ingestTable: INGEST_TABLE,
+  otlpIngestTable: OTLP_INGEST_TABLE,
+  ingestUser: INGEST_USER,
+} = names;
+const INGEST_PASSWORD_ENV = names.passwordEnv.ingest;
+const INGEST = tables(names).ingest;
 
 type Section = Record<string, unknown>;
 interface Config {
@@ -87,7 +97,7 @@ test("tail follows every container's log file but FluentBit's own, with offsets 
   assert.ok(read(`/var/log/pods/kube-system_coredns-5d78c9869d-abcde_${uid}/coredns/0.log`));
   assert.ok(read(`/var/log/pods/shop_fluentbit-abcde_${uid}/fluentbit/0.log`), "another namespace's pod of that name is the user's");
   assert.ok(!read(`/var/log/pods/${NAMESPACE}_fluentbit-abcde_${uid}/fluentbit/0.log`), "FluentBit's own lines would feed back");
-  assert.equal(tail["exclude_path"], ownLogGlob());
+  assert.equal(tail["exclude_path"], ownLogGlob(names));
   assert.ok(!read(`/var/log/pods/${NAMESPACE}_loggen-6d5f7c9b8-x2x7k_${uid}/loggen/0.log.20261121-093724`), "rotated files are followed by inode, not found again");
   assert.equal(tail["multiline.parser"], "docker, cri");
   assert.equal(tail["path_key"], "file", "the ingest view reads the pod from the path");
@@ -165,11 +175,11 @@ test("http outputs: lines and JSON posts to the ingest table, OTLP to its own; o
     uri.searchParams.get("query"),
     `INSERT INTO ${DATABASE}.${INGEST_TABLE} SETTINGS input_format_skip_unknown_fields = 1, deduplicate_blocks_in_dependent_materialized_views = 1, input_format_json_read_objects_as_strings = 1, input_format_json_read_arrays_as_strings = 1, input_format_json_read_numbers_as_strings = 1, input_format_json_read_bools_as_strings = 1, input_format_json_named_tuples_as_objects = 1, input_format_json_ignore_unknown_keys_in_named_tuple = 1, input_format_json_defaults_for_missing_elements_in_named_tuple = 1 FORMAT JSONEachRow`,
   );
-  assert.equal(routes(outputs, tailTagged)[0]?.["uri"], insertUri());
+  assert.equal(routes(outputs, tailTagged)[0]?.["uri"], insertUri(INGEST));
 });
 
 test("no password is written into the config: only ${ENV} references", () => {
-  for (const text of [fluentBitConfig(model), fluentBitLocalConfig(local)]) {
+  for (const text of [fluentBitConfig(model), fluentBitLocalConfig(names, local)]) {
     const walk = (v: unknown, key: string): void => {
       if (Array.isArray(v)) v.forEach((x) => walk(x, key));
       else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) walk(x, k);
@@ -205,11 +215,11 @@ test("ports come from ports.json: editing it changes the config", () => {
 
 test("deterministic output", () => {
   assert.equal(fluentBitConfig(model), fluentBitConfig(loadModel(ROOT)));
-  assert.equal(fluentBitLocalConfig(local), fluentBitLocalConfig({ ...local }));
+  assert.equal(fluentBitLocalConfig(names, local), fluentBitLocalConfig(names, { ...local }));
 });
 
 test("local variant: the cluster's stages, on a given glob, folder, node and ClickHouse", () => {
-  const c = parsed(fluentBitLocalConfig(local));
+  const c = parsed(fluentBitLocalConfig(names, local));
   const tail = only(c.pipeline.inputs, "tail");
   assert.equal(tail["path"], local.logFile);
   assert.equal(tail["db"], `${local.stateDir}/tail.db`);
@@ -234,14 +244,14 @@ test("local variant: the cluster's stages, on a given glob, folder, node and Cli
   assert.deepEqual(c.parsers, cluster.parsers);
   assert.deepEqual(without(c.service, "storage.path", "http_port"), without(cluster.service, "storage.path", "http_port"));
   // No user: no credentials at all (ClickHouse's passwordless default user).
-  const anonymous = parsed(fluentBitLocalConfig({ logFile: "/x", clickhouse: { host: "127.0.0.1", port: 1 }, stateDir: "/s", nodeName: "n" }));
+  const anonymous = parsed(fluentBitLocalConfig(names, { logFile: "/x", clickhouse: { host: "127.0.0.1", port: 1 }, stateDir: "/s", nodeName: "n" }));
   for (const out of anonymous.pipeline.outputs) assert.ok(!("http_user" in out) && !("http_passwd" in out));
   assert.ok(!isOn(anonymous.service["http_server"]));
   // Without ports or metadata: tail only, no kubernetes filter.
   assert.deepEqual(anonymous.pipeline.inputs.map((i) => i["name"]), ["tail"]);
   assert.deepEqual(anonymous.pipeline.filters?.map((f) => f["name"]), ["record_modifier"]);
   // The benchmark's baseline: tail -> http into another table, nothing else.
-  const bare = parsed(fluentBitLocalConfig({ ...local, bare: { table: "otel.raw_lines" } }));
+  const bare = parsed(fluentBitLocalConfig(names, { ...local, bare: { table: "otel.raw_lines" } }));
   assert.equal(bare.pipeline.filters, undefined);
   assert.deepEqual(bare.pipeline.inputs.map((i) => i["name"]), ["tail"]);
   assert.equal(only(bare.pipeline.inputs, "tail")["path_key"], undefined);
@@ -253,7 +263,7 @@ test("ClickHouse accepts what FluentBit posts, and ignores FluentBit's own extra
   try {
     for (const statement of ddlStatements(model)) session.query(statement);
     const now = new Date().toISOString().replace(/Z$/, "123456Z");
-    session.query(`${insertQuery()}\n{"time":"${now}","stream":"stdout","_p":"F","log":"hello","file":"/var/log/pods/a_b_c/d/0.log","node":"n"}\n`);
+    session.query(`${insertQuery(INGEST)}\n{"time":"${now}","stream":"stdout","_p":"F","log":"hello","file":"/var/log/pods/a_b_c/d/0.log","node":"n"}\n`);
     assert.equal(session.query(`SELECT Body FROM ${DATABASE}.${LOGS_TABLE}`, "TSV").trim(), "hello");
   } finally {
     session.cleanup();
@@ -269,7 +279,7 @@ test("fluent-bit --dry-run accepts both configs (v5+ also checks every plugin pr
   try {
     const configs = {
       "cluster.yaml": fluentBitConfig(model).replaceAll(STATE_DIR, dir),
-      "local.yaml": fluentBitLocalConfig({ ...local, stateDir: dir, logFile: join(dir, "x.log"), podMetadata: { dir, podsDir: dir } }),
+      "local.yaml": fluentBitLocalConfig(names, { ...local, stateDir: dir, logFile: join(dir, "x.log"), podMetadata: { dir, podsDir: dir } }),
     };
     for (const [name, text] of Object.entries(configs)) {
       const file = join(dir, name);

@@ -9,13 +9,13 @@ import { describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { generate, K8S_DIR } from "../generate.ts";
 import { loadModel } from "../model/model.ts";
-import { NAMESPACE } from "../model/names.ts";
 import { SERVICE_PORTS } from "../model/ports.ts";
 import { validateObject } from "./k8s-schema.ts";
 import { requireEngine } from "../../checks/engines.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const GEN = [process.execPath, "--import", "tsx", join(ROOT, "gen/main.ts")];
+const model = loadModel(ROOT);
 
 function generateWith(mutate?: (ports: Record<string, any>) => void) { // `any`: see ports.test.ts
   let portsFile: string | undefined;
@@ -78,7 +78,7 @@ describe("generated manifests", () => {
     for (const o of objects) {
       const m = o["metadata"] as { namespace?: string };
       const clusterScoped = ["Namespace", "ClusterRole", "ClusterRoleBinding"].includes(o["kind"] as string);
-      assert.equal(m.namespace, clusterScoped ? undefined : NAMESPACE, `${String(o["kind"])} namespace`);
+      assert.equal(m.namespace, clusterScoped ? undefined : model.names.namespace, `${String(o["kind"])} namespace`);
     }
   });
 

@@ -10,7 +10,8 @@ import { join, resolve } from "node:path";
 import { runInNewContext } from "node:vm";
 import { after, before, describe, it } from "node:test";
 import { Session } from "chdb";
-import { ddlStatements, LOGS } from "../clickhouse/ddl.ts";
+import { ddlStatements } from "../clickhouse/ddl.ts";
+import { tables } from "../clickhouse/tables.ts";
 import { serverConfigXml } from "../clickhouse/config.ts";
 import {
   CONNECTION_ID,
@@ -24,16 +25,18 @@ import {
 } from "../hyperdx/defaults.ts";
 import { CLICKHOUSE_PATH } from "../hyperdx/proxy.ts";
 import { loadModel } from "../model/model.ts";
-import { DATABASE, LOGS_TABLE, READER_USER } from "../model/names.ts";
 import { requireEngine } from "../../checks/engines.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const model = loadModel(ROOT);
+const { names } = model;
+const { database: DATABASE, logsTable: LOGS_TABLE, readerUser: READER_USER } = names;
+const LOGS = tables(names).logs;
 
 const ORIGINS = ["http://localhost:28080", "http://127.0.0.1:28080", "http://hyperdx.lan:8080", "https://tunnel.example:443"];
 
 const logsSource = (): HyperdxLogSource => {
-  const s = hyperdxDefaults(ORIGINS[0] ?? "").sources[0];
+  const s = hyperdxDefaults(names, ORIGINS[0] ?? "").sources[0];
   assert.ok(s, "no default source");
   return s;
 };
@@ -41,7 +44,7 @@ const logsSource = (): HyperdxLogSource => {
 /** Runs /__ENV.js as the browser would on a page loaded from `origin`. */
 function runEnvJs(origin: string): Record<string, string> {
   const window: { __ENV?: Record<string, string>; location: { origin: string } } = { location: { origin } };
-  runInNewContext(hyperdxRuntimeEnvJs(), { window });
+  runInNewContext(hyperdxRuntimeEnvJs(names), { window });
   assert.ok(window.__ENV);
   return window.__ENV;
 }
@@ -49,7 +52,7 @@ function runEnvJs(origin: string): Record<string, string> {
 describe("HyperDX defaults", () => {
   it("connect the browser to ClickHouse on the page's own origin as the read-only user", () => {
     for (const origin of ORIGINS) {
-      const { connections, sources } = hyperdxDefaults(origin);
+      const { connections, sources } = hyperdxDefaults(names, origin);
       assert.equal(connections.length, 1);
       const c = connections[0];
       assert.ok(c);
@@ -70,19 +73,19 @@ describe("HyperDX defaults", () => {
     for (const origin of ORIGINS) {
       const env = runEnvJs(origin);
       assert.equal(env["NEXT_PUBLIC_IS_LOCAL_MODE"], "true");
-      const { connections, sources } = hyperdxDefaults(origin);
+      const { connections, sources } = hyperdxDefaults(names, origin);
       assert.deepEqual(JSON.parse(env["NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS"] ?? "null"), connections);
       assert.deepEqual(JSON.parse(env["NEXT_PUBLIC_HDX_LOCAL_DEFAULT_SOURCES"] ?? "null"), sources);
       for (const v of Object.values(env)) assert.equal(typeof v, "string");
     }
-    assert.equal(hyperdxRuntimeEnvJs(), hyperdxRuntimeEnvJs(), "deterministic");
-    assert.ok(!hyperdxRuntimeEnvJs().includes("localhost"), "no host name is baked in");
+    assert.equal(hyperdxRuntimeEnvJs(names), hyperdxRuntimeEnvJs(names), "deterministic");
+    assert.ok(!hyperdxRuntimeEnvJs(names).includes("localhost"), "no host name is baked in");
   });
 
   it("land the user on the search of the Logs source (the export does not pick one by itself)", () => {
     const logs = logsSource();
-    assert.equal(hyperdxLandingPath(), `${HYPERDX_BASE_PATH}/search?source=${logs.id}`);
-    const html = hyperdxLandingHtml();
+    assert.equal(hyperdxLandingPath(names), `${HYPERDX_BASE_PATH}/search?source=${logs.id}`);
+    const html = hyperdxLandingHtml(names);
     assert.match(html, new RegExp(`<meta http-equiv="refresh" content="0; url=${HYPERDX_BASE_PATH}/search\\?source=${logs.id}">`));
     assert.match(html, /^<!doctype html>/);
   });
@@ -194,7 +197,7 @@ describe("HyperDX's own zod schemas accept the defaults", () => {
 
   it("ConnectionSchema (strict: no field HyperDX does not know)", { skip: skipSchema }, () => {
     const t = load();
-    for (const c of ORIGINS.flatMap((o) => hyperdxDefaults(o).connections)) {
+    for (const c of ORIGINS.flatMap((o) => hyperdxDefaults(names, o).connections)) {
       accept(t["ConnectionSchema"], c, "connection");
       accept(t["ConnectionSchema"]?.strict?.(), c, "connection (strict)");
     }
@@ -202,7 +205,7 @@ describe("HyperDX's own zod schemas accept the defaults", () => {
 
   it("SourceSchema and LogSourceSchema (strict)", { skip: skipSchema }, () => {
     const t = load();
-    for (const s of hyperdxDefaults(ORIGINS[0] ?? "").sources) {
+    for (const s of hyperdxDefaults(names, ORIGINS[0] ?? "").sources) {
       accept(t["SourceSchema"], s, "source");
       accept(t["LogSourceSchema"]?.strict?.(), s, "log source (strict)");
     }

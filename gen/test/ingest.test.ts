@@ -5,13 +5,16 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Session } from "chdb";
 import { ddlStatements } from "../clickhouse/ddl.ts";
-import { INGEST, ingestSelect, MAX_ATTRIBUTES, MAX_SECONDS, OTLP_INGEST } from "../clickhouse/ingest.ts";
+import { ingestSelect, MAX_ATTRIBUTES, MAX_SECONDS } from "../clickhouse/ingest.ts";
+import { tables } from "../clickhouse/tables.ts";
 import { insertQuery } from "../fluentbit/config.ts";
 import { loadModel } from "../model/model.ts";
-import { DATABASE, LOGS_TABLE } from "../model/names.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
-const TABLE = `${DATABASE}.${LOGS_TABLE}`;
+const model = loadModel(ROOT);
+const { names } = model;
+const { database: DATABASE, logsTable: LOGS_TABLE } = names;
+const { logs: TABLE, ingest: INGEST, otlpIngest: OTLP_INGEST, hourly: HOURLY } = tables(names);
 const POD = { namespace: "otel-demo", pod: "loggen-6d5f7c9b8-x2x7k", uid: "0b9ad0a4-1f7e-4d7c-9d3e-3f1f1f0c2a11", container: "loggen" };
 const FILE = `/var/log/pods/${POD.namespace}_${POD.pod}_${POD.uid}/${POD.container}/0.log`;
 const NODE = "node-1";
@@ -45,7 +48,7 @@ interface Line {
 let session: Session;
 before(() => {
   session = new Session();
-  for (const statement of ddlStatements(loadModel(ROOT))) session.query(statement);
+  for (const statement of ddlStatements(model)) session.query(statement);
 });
 after(() => session.cleanup());
 
@@ -59,7 +62,7 @@ function ingest(lines: readonly Line[]): Row[] {
     // `seq` keys the order; it is not a column of the ingest table, so it is skipped as FluentBit's `_p` is.
     JSON.stringify({ time: l.time ?? nowTime(), stream: l.stream ?? "stdout", _p: "F", log: l.log, file: l.file ?? FILE, node: l.node ?? NODE, seq: i }),
   );
-  session.query(`${insertQuery()}\n${records.join("\n")}\n`);
+  session.query(`${insertQuery(INGEST)}\n${records.join("\n")}\n`);
   const out = session.query(
     `SELECT toString(Timestamp) AS Timestamp, TraceId, SpanId, TraceFlags, SeverityText, SeverityNumber, ServiceName, Body, ResourceAttributes, ScopeName, LogAttributes, RandomNumber, RandomString, toString(Count) AS Count FROM ${TABLE} ORDER BY Timestamp FORMAT JSONEachRow`,
     "JSONEachRow",
@@ -109,7 +112,7 @@ describe("the ingest view (container line -> otel_logs row) on chDB", () => {
   test("both views' columns are otel_logs columns, with every column of the contract", () => {
     const table = session.query(`SELECT name FROM system.columns WHERE database = '${DATABASE}' AND table = '${LOGS_TABLE}' AND default_kind IN ('', 'DEFAULT')`, "TSV").trim().split("\n");
     for (const kind of ["lines", "otlp"] as const) {
-      const described = session.query(`DESCRIBE (${ingestSelect(kind)}) FORMAT JSONEachRow`, "JSONEachRow");
+      const described = session.query(`DESCRIBE (${ingestSelect(names, kind)}) FORMAT JSONEachRow`, "JSONEachRow");
       const produced = described.split("\n").filter((l) => l !== "").map((l) => (JSON.parse(l) as { name: string }).name);
       assert.deepEqual([...produced].sort(), [...table].sort(), `the ${kind} view writes every insertable column of otel_logs, and nothing else`);
     }
@@ -329,11 +332,11 @@ describe("the ingest view (container line -> otel_logs row) on chDB", () => {
 
   test("the same chunk inserted twice is stored once, in otel_logs and in the hourly view", () => {
     session.query(`TRUNCATE TABLE ${TABLE}`);
-    session.query(`TRUNCATE TABLE ${DATABASE}.otel_logs_hourly`);
+    session.query(`TRUNCATE TABLE ${HOURLY}`);
     const body = [1, 2, 3].map((n) => JSON.stringify({ time: `${new Date().toISOString().slice(0, 19)}.00000000${n}Z`, stream: "stdout", log: `{"count":${n},"msg":"dup"}`, file: FILE, node: NODE })).join("\n");
-    for (let i = 0; i < 3; i++) session.query(`${insertQuery()}\n${body}\n`);
+    for (let i = 0; i < 3; i++) session.query(`${insertQuery(INGEST)}\n${body}\n`);
     assert.equal(session.query(`SELECT count() FROM ${TABLE}`, "TSV").trim(), "3");
-    assert.equal(session.query(`SELECT countMerge(LogCount) FROM ${DATABASE}.otel_logs_hourly`, "TSV").trim(), "3");
+    assert.equal(session.query(`SELECT countMerge(LogCount) FROM ${HOURLY}`, "TSV").trim(), "3");
   });
 });
 

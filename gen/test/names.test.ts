@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
-import { parseNames } from "../model/names.ts";
+import { loadModel } from "../model/model.ts";
+import { parseNames } from "../model/names-schema.ts";
 import { InputError } from "../model/validate.ts";
 import { assertProblemLines, genWithInput } from "./gen-cli.ts";
 
@@ -11,8 +12,9 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const original = (): Record<string, unknown> => JSON.parse(readFileSync(join(ROOT, "gen/names.json"), "utf8"));
 
 describe("gen/names.json", () => {
-  it("the committed file is valid", () => {
+  it("the committed file is valid, and is the model's names", () => {
     assert.equal(parseNames(original()).namespace, "otel-demo");
+    assert.deepEqual(loadModel(ROOT).names, original());
   });
 
   it("rejects names Kubernetes or ClickHouse would refuse, naming the key", () => {
@@ -33,7 +35,7 @@ describe("gen/names.json", () => {
 });
 
 describe("npm run gen with a broken gen/names.json", () => {
-  it("reports the file and key in one gen: line and exits 1, before anything reads the names", () => {
+  it("reports the file and key in one gen: line and exits 1, no stack trace", () => {
     assertProblemLines(genWithInput("gen/names.json", JSON.stringify({ ...original(), database: "otel-db" })), [
       `gen: gen/names.json: database: expected a string matching ${String(/^[A-Za-z_][A-Za-z0-9_]*$/)}, got "otel-db"`,
     ]);

@@ -13,10 +13,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { CONTAINERS } from "../model/containers.ts";
+import { loadModel } from "../model/model.ts";
 import { loadPorts } from "../model/ports.ts";
-import { NAMES } from "../model/names.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
+const NAMES = loadModel(ROOT).names;
 
 const MODEL_FILES = ["ports.json", "gen/names.json", "gen/images.json", "gen/settings.json", "gen/versions.json"];
 const SKIPPED = [

@@ -14,7 +14,7 @@ type Section = Record<string, unknown>;
  */
 export function fluentBitKeys(model: Model): Set<string> {
   const keys = new Set<string>();
-  const local = fluentBitLocalConfig({
+  const local = fluentBitLocalConfig(model.names, {
     logFile: "/x",
     clickhouse: { host: "h", port: 1 },
     stateDir: "/s",

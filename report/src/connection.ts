@@ -3,12 +3,12 @@
 // one-line message for every way a query can fail.
 import { resolve } from "node:path";
 import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
-import { READER_PASSWORD, READER_USER } from "../../gen/model/names.ts";
+import type { Names } from "../../gen/model/names-schema.ts";
 import { forwardOf, loadPorts } from "../../gen/model/ports.ts";
 import { UsageError, type Options } from "./args.ts";
 
 /** The repository root in the source tree; in the built package, dist/ mirrors its layout. */
-const ROOT = resolve(import.meta.dirname, "../..");
+export const ROOT = resolve(import.meta.dirname, "../..");
 
 export interface Endpoint {
   /** Without credentials: it is printed in messages. */
@@ -23,7 +23,7 @@ function defaultUrl(): string {
   return `http://127.0.0.1:${fwd.host}/`;
 }
 
-export function endpoint(o: Options, env: NodeJS.ProcessEnv = process.env): Endpoint {
+export function endpoint(names: Names, o: Options, env: NodeJS.ProcessEnv = process.env): Endpoint {
   const text = o.url ?? (env["CLICKHOUSE_URL"] || undefined) ?? defaultUrl();
   let url: URL;
   try {
@@ -37,8 +37,8 @@ export function endpoint(o: Options, env: NodeJS.ProcessEnv = process.env): Endp
   const urlPassword = decodeURIComponent(url.password);
   url.username = "";
   url.password = "";
-  const user = o.user ?? (env["CLICKHOUSE_USER"] || undefined) ?? (urlUser || undefined) ?? READER_USER;
-  const password = env["CLICKHOUSE_PASSWORD"] ?? (urlPassword || undefined) ?? (user === READER_USER ? READER_PASSWORD : "");
+  const user = o.user ?? (env["CLICKHOUSE_USER"] || undefined) ?? (urlUser || undefined) ?? names.readerUser;
+  const password = env["CLICKHOUSE_PASSWORD"] ?? (urlPassword || undefined) ?? (user === names.readerUser ? names.readerPassword : "");
   return { url, user, password };
 }
 

@@ -9,7 +9,7 @@ import {
   volumeQuery,
   type ReportFilters,
 } from "../../gen/clickhouse/catalog.ts";
-import { DATABASE } from "../../gen/model/names.ts";
+import type { Names } from "../../gen/model/names-schema.ts";
 import type { Options } from "./args.ts";
 import { bytes, count, minute, table } from "./render.ts";
 
@@ -81,16 +81,16 @@ const filtersOf = (o: Options): ReportFilters => ({
   ...(o.severity === undefined ? {} : { severity: o.severity }),
 });
 
-export function queryOf(o: Options): string {
+export function queryOf(names: Names, o: Options): string {
   switch (o.view) {
     case "attributes":
-      return attributesQuery(filtersOf(o), o.exact);
+      return attributesQuery(names, filtersOf(o), o.exact);
     case "patterns":
-      return patternsQuery(filtersOf(o), o.limit);
+      return patternsQuery(names, filtersOf(o), o.limit);
     case "volume":
-      return volumeQuery(filtersOf(o));
+      return volumeQuery(names, filtersOf(o));
     case "storage":
-      return storageQuery();
+      return storageQuery(names);
   }
 }
 
@@ -156,7 +156,7 @@ function windowText(o: Options, now = Date.now()): string {
 }
 
 /** The view as lines for a terminal. */
-export function text(o: Options, rows: readonly Row[]): string[] {
+export function text(names: Names, o: Options, rows: readonly Row[]): string[] {
   switch (o.view) {
     case "attributes": {
       const a = rows as AttributeRow[];
@@ -249,7 +249,7 @@ export function text(o: Options, rows: readonly Row[]): string[] {
           { title: "RATIO", cell: (r) => ratio(r.compression_ratio), align: "right" },
         ]),
         "",
-        `Active parts of ${DATABASE}.*, column data only (marks and skip indexes not included).`,
+        `Active parts of ${names.database}.*, column data only (marks and skip indexes not included).`,
       ];
     }
   }
