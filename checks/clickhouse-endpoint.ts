@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { serverConfigXml, startupScriptsXml, usersXml } from "../gen/clickhouse/config.ts";
 import { ddlStatements } from "../gen/clickhouse/ddl.ts";
+import { CLICKHOUSE_DATA_DIR } from "../gen/model/containers.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { findBinary } from "./binaries.ts";
 import { freePort } from "./net.ts";
@@ -90,7 +91,7 @@ export async function startEndpoint(kind: "server" | "chdb-http", dir: string): 
   const data = join(dir, "clickhouse-data");
   mkdirSync(join(etc, "config.d"), { recursive: true });
   const local = (xml: string): string =>
-    xml.replaceAll("/var/lib/clickhouse", data).replace(/<listen_host>[^<]*<\/listen_host>/g, "<listen_host>127.0.0.1</listen_host>");
+    xml.replaceAll(CLICKHOUSE_DATA_DIR, data).replace(/<listen_host>[^<]*<\/listen_host>/g, "<listen_host>127.0.0.1</listen_host>");
   writeFileSync(join(etc, "config.xml"), local(serverConfigXml(model)));
   writeFileSync(join(etc, "users.xml"), local(usersXml(model)));
   writeFileSync(join(etc, "config.d", "init.xml"), local(startupScriptsXml(model)));

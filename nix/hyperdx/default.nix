@@ -1,15 +1,16 @@
 # The HyperDX image's programs: bin/hyperdx-serve (static-web-server serving the static
 # export of nix/hyperdx.nix) and bin/haproxy (the UI's origin in front of it). The flake picks
 # this file up as `hyperdx` (nix/images.nix puts it in the image; gen/k8s/hyperdx.ts runs
-# /bin/hyperdx-serve --port <hyperdx.static> and /bin/haproxy -db -f /etc/hyperdx/haproxy.cfg).
+# hyperdx-serve --port <hyperdx.static> and haproxy on <configDir>/haproxy.cfg, with the
+# commands and configDir from nix.generated/model.json).
 #
 # The document root and static-web-server's TOML config are made by the project's generator
 # from the export's own file list (gen/hyperdx/static-site-main.ts): rewrites for every
 # dynamic route of the export, cache and security headers, and the root's symlinks:
 #   /clickstack/...  the export (HyperDX fixes Next's basePath to /clickstack for it)
 #   /favicons, /pyodide, /*.whl   files HyperDX requests without the basePath
-#   /index.html, /__ENV.js -> /etc/hyperdx/...  generated from ports.json (gen/hyperdx/defaults.ts),
-#                                              mounted from the ConfigMap
+#   /index.html, /__ENV.js -> <configDir>/...  generated from ports.json (gen/hyperdx/defaults.ts),
+#                                             mounted from the ConfigMap
 # So one image serves any ports.json: the connection URL and the landing redirect are data.
 {
   lib,
