@@ -17,23 +17,22 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { tables } from "../gen/clickhouse/tables.ts";
-import { fluentBitLocalConfig } from "../gen/fluentbit/config.ts";
 import { labels } from "../gen/k8s/common.ts";
 import { loadModel } from "../gen/model/model.ts";
 import {
+  type ClickHouse,
   clickhouseKind,
   criTime,
   fluentBitBinary,
   freePort,
+  localConfig,
   nowNs,
   podLogFile,
   podMetadata,
-  podMetadataDir,
   ROOT,
   sleep,
   startClickHouse,
   startFluentBit,
-  type ClickHouse,
 } from "../checks/pipeline-harness.ts";
 
 const LINES = Number(process.env["BENCH_LINES"] ?? 1_000_000);
@@ -84,18 +83,7 @@ async function throughput(ch: ClickHouse, dir: string, table: string, bare: bool
   const config = join(dir, bare ? "bare.yaml" : "full.yaml");
   writeFileSync(
     config,
-    fluentBitLocalConfig(names, {
-      logFile: join(dir, "pods", "*", "*", "*.log"),
-      clickhouse: { host: ch.host, port: ch.port },
-      stateDir: state,
-      nodeName: "bench",
-      user: ch.ingestUser,
-      passwordEnv: "BENCH_PASSWORD",
-      logLevel: "warn",
-      // The generated chain's kubernetes filter, fed from files instead of the API.
-      podMetadata: { dir: podMetadataDir(dir), podsDir: join(dir, "pods") },
-      ...(bare ? { bare: { table: RAW_TABLE } } : {}),
-    }),
+    localConfig(ch, dir, { stateDir: state, nodeName: "bench", passwordEnv: "BENCH_PASSWORD", logLevel: "warn", ...(bare ? { bare: { table: RAW_TABLE } } : {}) }),
   );
   const t0 = performance.now();
   const fb = startFluentBit(config, { BENCH_PASSWORD: ch.ingestPassword });
@@ -125,16 +113,7 @@ async function latency(ch: ClickHouse, dir: string): Promise<{ p50: number; p99:
   const config = join(dir, "steady.yaml");
   writeFileSync(
     config,
-    fluentBitLocalConfig(names, {
-      logFile: join(steady, "pods", "*", "*", "*.log"),
-      clickhouse: { host: ch.host, port: ch.port },
-      stateDir: join(dir, "fb-steady"),
-      nodeName: "bench",
-      user: ch.ingestUser,
-      passwordEnv: "BENCH_PASSWORD",
-      logLevel: "warn",
-      podMetadata: { dir: podMetadataDir(steady), podsDir: join(steady, "pods") },
-    }),
+    localConfig(ch, steady, { stateDir: join(dir, "fb-steady"), nodeName: "bench", passwordEnv: "BENCH_PASSWORD", logLevel: "warn" }),
   );
   const fb = startFluentBit(config, { BENCH_PASSWORD: ch.ingestPassword });
   await sleep(1000);

@@ -10,10 +10,22 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { hourlyQuery } from "../gen/clickhouse/ddl.ts";
 import { tables } from "../gen/clickhouse/tables.ts";
-import { fluentBitLocalConfig } from "../gen/fluentbit/config.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { requireEngine } from "./engines.ts";
-import { clickhouseKind, criTime, fluentBitBinary, freePort, nowNs, podLogFile, podMetadata, podMetadataDir, ROOT, sleep, startClickHouse, startFluentBit } from "./pipeline-harness.ts";
+import {
+  clickhouseKind,
+  criTime,
+  fluentBitBinary,
+  freePort,
+  localConfig,
+  nowNs,
+  podLogFile,
+  podMetadata,
+  ROOT,
+  sleep,
+  startClickHouse,
+  startFluentBit,
+} from "./pipeline-harness.ts";
 
 const { names } = loadModel(ROOT);
 const LOGS = tables(names).logs;
@@ -43,17 +55,7 @@ async function storm(victim: "fluent-bit" | "clickhouse", everyMs: number): Prom
     const config = join(dir, "fluent-bit.yaml");
     writeFileSync(
       config,
-      fluentBitLocalConfig(names, {
-        logFile: join(dir, "pods", "*", "*", "*.log"),
-        clickhouse: { host: ch.host, port: ch.port },
-        stateDir: join(dir, "fb"),
-        nodeName: "storm",
-        user: ch.ingestUser,
-        passwordEnv: "STORM_PASSWORD",
-        httpPort: await freePort(),
-        logLevel: "warn",
-        podMetadata: { dir: podMetadataDir(dir), podsDir: join(dir, "pods") },
-      }),
+      localConfig(ch, dir, { stateDir: join(dir, "fb"), nodeName: "storm", passwordEnv: "STORM_PASSWORD", httpPort: await freePort(), logLevel: "warn" }),
     );
     const fb = startFluentBit(config, { STORM_PASSWORD: ch.ingestPassword });
     // The writer: RATE lines/s in 10 ms batches, each line numbered (count) and timestamped.

@@ -140,7 +140,6 @@ describe("HyperDX in headless Chromium, served like the image serves it", { time
   before(async () => {
     if (skip !== false) return;
     mkdirSync(outDir, { recursive: true });
-    const model = loadModel(ROOT);
     // ClickHouse with the generated schema; loggen's lines as FluentBit sends them.
     clickhouse = await startClickHouse(work);
     console.log(`ClickHouse: ${clickhouse.description}; static-web-server: ${staticWebServer ?? "checks/static-web-server-standin.ts"}`);

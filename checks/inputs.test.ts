@@ -15,26 +15,27 @@ import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { tables } from "../gen/clickhouse/tables.ts";
-import { fluentBitLocalConfig, ownLogGlob, PODS_LOG_DIR } from "../gen/fluentbit/config.ts";
+import { ownLogGlob, PODS_LOG_DIR } from "../gen/fluentbit/config.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { requireEngine } from "./engines.ts";
 import {
+  type ClickHouse,
   clickhouseKind,
   criTime,
+  type FluentBit,
   fluentBitBinary,
   freePort,
+  localConfig,
   nowNs,
+  type PodLog,
   podLogFile,
   podMetadata,
-  podMetadataDir,
+  podsDir,
   ROOT,
   sleep,
   startClickHouse,
   startFluentBit,
   storedTime,
-  type ClickHouse,
-  type FluentBit,
-  type PodLog,
 } from "./pipeline-harness.ts";
 
 const { names } = loadModel(ROOT);
@@ -116,22 +117,17 @@ describe("inputs: every pod, OTLP/HTTP and JSON over HTTP, through real fluent-b
     jsonPort = await freePort();
     const passwordEnv = "INPUTS_INGEST_PASSWORD";
     const config = join(dir, "fluent-bit.yaml");
-    const pods = join(dir, "pods");
     writeFileSync(
       config,
-      fluentBitLocalConfig(names, {
-        logFile: join(pods, "*", "*", "*.log"),
+      localConfig(ch, dir, {
         // The DaemonSet's own exclusion, moved from /var/log/pods to this folder.
-        excludeFile: ownLogGlob(names).replace(PODS_LOG_DIR, pods),
-        clickhouse: { host: ch.host, port: ch.port },
+        excludeFile: ownLogGlob(names).replace(PODS_LOG_DIR, podsDir(dir)),
         stateDir: join(dir, "fluent-bit"),
         nodeName: NODE,
-        user: ch.ingestUser,
         passwordEnv,
         httpPort: await freePort(),
         otlpPort,
         jsonPort,
-        podMetadata: { dir: podMetadataDir(dir), podsDir: pods },
       }),
     );
     podMetadata(dir, WEB, { "app.kubernetes.io/name": "storefront", "app.kubernetes.io/version": "3.2.1" });

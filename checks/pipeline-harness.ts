@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { serverConfigXml, startupScriptsXml, usersXml } from "../gen/clickhouse/config.ts";
 import { ddlStatements } from "../gen/clickhouse/ddl.ts";
+import { fluentBitLocalConfig, type LocalOptions } from "../gen/fluentbit/config.ts";
 import { CLICKHOUSE_DATA_DIR } from "../gen/model/containers.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { findBinary } from "./binaries.ts";
@@ -185,8 +186,11 @@ export interface PodLog {
   readonly container: string;
 }
 
+/** The folder under `root` laid out like /var/log/pods. */
+export const podsDir = (root: string): string => join(root, "pods");
+
 export function podLogFile(root: string, p: PodLog, restarts = 0): string {
-  const dir = join(root, "pods", `${p.namespace}_${p.pod}_${p.uid}`, p.container);
+  const dir = join(podsDir(root), `${p.namespace}_${p.pod}_${p.uid}`, p.container);
   mkdirSync(dir, { recursive: true });
   return join(dir, `${restarts}.log`);
 }
@@ -257,4 +261,20 @@ export function startFluentBit(config: string, env: Record<string, string>): Flu
     stop: (signal: NodeJS.Signals = "SIGTERM") => killAndWait(fb.child, signal),
   };
   return fb;
+}
+
+/**
+ * The generated chain's local config for the pods under `root` (podLogFile), sending to `ch`
+ * as its ingest user, with the kubernetes filter reading the pods' labels from podMetadata's
+ * files instead of the API.
+ */
+export function localConfig(ch: ClickHouse, root: string, o: Omit<LocalOptions, "logFile" | "clickhouse" | "user" | "podMetadata">): string {
+  const { names } = loadModel(ROOT);
+  return fluentBitLocalConfig(names, {
+    logFile: join(podsDir(root), "*", "*", "*.log"),
+    clickhouse: { host: ch.host, port: ch.port },
+    user: ch.ingestUser,
+    podMetadata: { dir: podMetadataDir(root), podsDir: podsDir(root) },
+    ...o,
+  });
 }

@@ -11,26 +11,25 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, describe, test } from "node:test";
 import { tables } from "../gen/clickhouse/tables.ts";
-import { fluentBitLocalConfig } from "../gen/fluentbit/config.ts";
 import { labels } from "../gen/k8s/common.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { requireEngine } from "./engines.ts";
 import {
+  type ClickHouse,
   clickhouseKind,
   criTime,
+  type FluentBit,
   fluentBitBinary,
   freePort,
+  localConfig,
   nowNs,
   podLogFile,
   podMetadata,
-  podMetadataDir,
   ROOT,
   sleep,
   startClickHouse,
   startFluentBit,
   storedTime,
-  type ClickHouse,
-  type FluentBit,
 } from "./pipeline-harness.ts";
 
 const { names } = loadModel(ROOT);
@@ -78,16 +77,7 @@ describe("pipeline: real fluent-bit into ClickHouse", () => {
     const config = join(dir, "fluent-bit.yaml");
     writeFileSync(
       config,
-      fluentBitLocalConfig(names, {
-        logFile: join(dir, "pods", "*", "*", "*.log"),
-        clickhouse: { host: ch.host, port: ch.port },
-        stateDir: join(dir, "fluent-bit"),
-        nodeName: NODE,
-        user: ch.ingestUser,
-        passwordEnv,
-        httpPort: await freePort(),
-        podMetadata: { dir: podMetadataDir(dir), podsDir: join(dir, "pods") },
-      }),
+      localConfig(ch, dir, { stateDir: join(dir, "fluent-bit"), nodeName: NODE, passwordEnv, httpPort: await freePort() }),
     );
     fb = startFluentBit(config, { [passwordEnv]: ch.ingestPassword });
   });

@@ -210,10 +210,10 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
   const lookup = (what: "kinds" | "texts", f: string): string => `${what}[indexOf(top.1, ${sqlString(f)})]`;
   // Carried from stage to stage: the record's source fields (only the kind's own: every
   // column a stage passes on costs planning time, and ClickHouse plans the view per INSERT).
-  const source = pick(
-    "time otlp_meta otlp_group trace_id span_id line",
-    "time stream node pod_path label_service label_attributes input tag line",
-  ).split(" ");
+  const source =
+    kind === "otlp"
+      ? ["time", "otlp_meta", "otlp_group", "trace_id", "span_id", "line"]
+      : ["time", "stream", "node", "pod_path", "label_service", "label_attributes", "input", "tag", "line"];
 
   // 1. The line (or body), without the newline docker's json-file keeps; invalid UTF-8 ->
   //    U+FFFD. The document whose keys become attributes: the line when it is a JSON object,
@@ -267,78 +267,80 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
     ],
     s2,
   );
-  const s3b = stage(
-    [
-      ...source,
-      "exact",
-      "is_json",
-      "top",
-      `arrayMap(v -> ${kindOf("v")}, top.2) AS kinds`,
-      `arrayMap(v -> ${textOf("v")}, top.2) AS texts`,
-    ],
-    s3,
-  );
-  // 3. The line's fields -> column values, when they fit the column (indexOf: no lambda).
-  //    The severity: `level` (pino's number, or a name), else `severity` (OTel's number, or
-  //    a name), else, in a line that is not JSON, a level written in a common form.
-  const s4 = stage(
-    [
-      ...source,
-      "exact",
-      "is_json",
-      "top",
-      ...LINE_FIELDS.flatMap((f) => [`${lookup("kinds", f)} AS ${f}_kind`, `${lookup("texts", f)} AS ${f}_text`]),
-      `multiIf(level_kind = 'Number', toFloat64OrNull(level_text), level_kind = 'String', ${levelOf("level_text")}, NULL) AS from_level`,
-      `multiIf(severity_kind = 'Number' AND match(severity_text, '^([1-9]|1[0-9]|2[0-4])$'), (intDiv(toUInt8OrZero(severity_text) - 1, 4) + 1) * 10.0, severity_kind = 'String', ${levelOf("severity_text")}, NULL) AS from_severity`,
-      // No lambda here: if() then skips the patterns for JSON lines (short-circuit evaluation).
-      `if(is_json, '', coalesce(${TEXT_SEVERITY_PATTERNS.map((p) => `nullIf(extract(line, ${sqlString(p)}), '')`).join(", ")}, '')) AS text_level`,
-      `multiIf(from_level IS NOT NULL, from_level, from_severity IS NOT NULL, from_severity, text_level != '', ${levelOf("text_level")}, NULL) AS level_value`,
-      "if(count_kind = 'Number' AND match(count_text, '^(0|[1-9][0-9]*)$'), toUInt64OrNull(count_text), NULL) AS count_value",
-      "if(random_number_kind = 'Number' AND match(random_number_text, '^-?(0|[1-9][0-9]*)$'), toInt32OrNull(random_number_text), NULL) AS rnd_value",
-      "random_string_kind = 'String' AS rstr_valid",
-      "trace_id_kind = 'String' AND match(trace_id_text, '^[0-9a-f]{32}$') AND match(trace_id_text, '[1-9a-f]') AND span_id_kind = 'String' AND match(span_id_text, '^[0-9a-f]{16}$') AND match(span_id_text, '[1-9a-f]') AS ids_valid",
-      "multiIf(trace_flags_kind = 'String' AND match(trace_flags_text, '^[0-9a-fA-F]{2}$'), reinterpretAsUInt8(unhex(trace_flags_text)), trace_flags_kind = 'Number' AND match(trace_flags_text, '^[0-9]{1,3}$') AND toUInt16OrZero(trace_flags_text) <= 255, toUInt8OrNull(trace_flags_text), NULL) AS flags_value",
-      "if(name_kind = 'String', name_text, '') AS scope_name",
-      // Body: pino's msg, else message; a JSON line with neither keeps all its keys as attributes.
-      "multiIf(msg_kind != '', 'msg', message_kind != '', 'message', '') AS body_key",
-      "multiIf(msg_kind != '', msg_text, message_kind != '', message_text, '') AS body_text",
-      // The http input's body may name its service.
-      "if(input = 'http' AND service_kind = 'String' AND service_text != '', service_text, '') AS body_service",
-    ],
-    s3b,
-  );
-  // 4. Severity, and everything else the line said, flattened to dotted keys.
-  const bands = `[${SEVERITIES.map((x) => x.level).join(", ")}]`;
-  const sev = (field: "text" | "number"): string =>
-    field === "text"
-      ? `transform(level_band, ${bands}, [${SEVERITIES.map((x) => sqlString(x.text)).join(", ")}], '')`
-      : `transform(level_band, ${bands}, [${SEVERITIES.map((x) => x.number).join(", ")}], 0)`;
-  const carry = [...source, "exact", "is_json", "top", "body_text", "trace_id_text", "span_id_text", "random_string_text", "count_value", "rnd_value", "rstr_valid", "ids_valid", "flags_value", "scope_name", "body_service"];
-  const s5 = stage(
-    [
-      ...carry,
-      "time_kind",
-      "body_key",
-      "if(level_value >= 10, if(level_value >= 60, 60, intDiv(toUInt64(level_value), 10) * 10), 0) AS level_band",
-      `${sev("text")} AS sev_text`,
-      `toUInt8(${sev("number")}) AS sev_number`,
-      // A level (or severity) key leaves LogAttributes only when SeverityText and
-      // SeverityNumber say all it said.
-      "level_band > 0 AND ((level_kind = 'Number' AND match(level_text, '^[1-6]0$')) OR (level_kind = 'String' AND upper(level_text) = sev_text)) AS level_mapped",
-      "level_band > 0 AND level_kind = '' AND ((severity_kind = 'String' AND upper(severity_text) = sev_text) OR (severity_kind = 'Number' AND severity_text = toString(sev_number))) AS severity_mapped",
-    ],
-    s4,
-  );
-  const s6 = stage(
-    [
-      ...carry,
-      "sev_text",
-      "sev_number",
-      // ServiceName: the posted body's `service`, else the http path; the pod's labels, else
-      // its container; pino's logger name; else unknown.
-      "multiIf(body_service != '', body_service, input = 'http' AND tag != '', tag, label_service != '', label_service, pod_path[4] != '', pod_path[4], scope_name != '', scope_name, 'unknown') AS service",
-      // The keys that became columns (pino's numeric time: Timestamp holds the runtime's ns time).
-      `arrayFilter(p -> NOT has(arrayConcat(if(body_key != '', [body_key], []),
+  // 3-4, lines only: the line's fields -> column values, the severity, and what stays an attribute.
+  const lineFieldStages = (): string[] => {
+    const s3b = stage(
+      [
+        ...source,
+        "exact",
+        "is_json",
+        "top",
+        `arrayMap(v -> ${kindOf("v")}, top.2) AS kinds`,
+        `arrayMap(v -> ${textOf("v")}, top.2) AS texts`,
+      ],
+      s3,
+    );
+    // 3. The line's fields -> column values, when they fit the column (indexOf: no lambda).
+    //    The severity: `level` (pino's number, or a name), else `severity` (OTel's number, or
+    //    a name), else, in a line that is not JSON, a level written in a common form.
+    const s4 = stage(
+      [
+        ...source,
+        "exact",
+        "is_json",
+        "top",
+        ...LINE_FIELDS.flatMap((f) => [`${lookup("kinds", f)} AS ${f}_kind`, `${lookup("texts", f)} AS ${f}_text`]),
+        `multiIf(level_kind = 'Number', toFloat64OrNull(level_text), level_kind = 'String', ${levelOf("level_text")}, NULL) AS from_level`,
+        `multiIf(severity_kind = 'Number' AND match(severity_text, '^([1-9]|1[0-9]|2[0-4])$'), (intDiv(toUInt8OrZero(severity_text) - 1, 4) + 1) * 10.0, severity_kind = 'String', ${levelOf("severity_text")}, NULL) AS from_severity`,
+        // No lambda here: if() then skips the patterns for JSON lines (short-circuit evaluation).
+        `if(is_json, '', coalesce(${TEXT_SEVERITY_PATTERNS.map((p) => `nullIf(extract(line, ${sqlString(p)}), '')`).join(", ")}, '')) AS text_level`,
+        `multiIf(from_level IS NOT NULL, from_level, from_severity IS NOT NULL, from_severity, text_level != '', ${levelOf("text_level")}, NULL) AS level_value`,
+        "if(count_kind = 'Number' AND match(count_text, '^(0|[1-9][0-9]*)$'), toUInt64OrNull(count_text), NULL) AS count_value",
+        "if(random_number_kind = 'Number' AND match(random_number_text, '^-?(0|[1-9][0-9]*)$'), toInt32OrNull(random_number_text), NULL) AS rnd_value",
+        "random_string_kind = 'String' AS rstr_valid",
+        "trace_id_kind = 'String' AND match(trace_id_text, '^[0-9a-f]{32}$') AND match(trace_id_text, '[1-9a-f]') AND span_id_kind = 'String' AND match(span_id_text, '^[0-9a-f]{16}$') AND match(span_id_text, '[1-9a-f]') AS ids_valid",
+        "multiIf(trace_flags_kind = 'String' AND match(trace_flags_text, '^[0-9a-fA-F]{2}$'), reinterpretAsUInt8(unhex(trace_flags_text)), trace_flags_kind = 'Number' AND match(trace_flags_text, '^[0-9]{1,3}$') AND toUInt16OrZero(trace_flags_text) <= 255, toUInt8OrNull(trace_flags_text), NULL) AS flags_value",
+        "if(name_kind = 'String', name_text, '') AS scope_name",
+        // Body: pino's msg, else message; a JSON line with neither keeps all its keys as attributes.
+        "multiIf(msg_kind != '', 'msg', message_kind != '', 'message', '') AS body_key",
+        "multiIf(msg_kind != '', msg_text, message_kind != '', message_text, '') AS body_text",
+        // The http input's body may name its service.
+        "if(input = 'http' AND service_kind = 'String' AND service_text != '', service_text, '') AS body_service",
+      ],
+      s3b,
+    );
+    // 4. Severity, and everything else the line said, flattened to dotted keys.
+    const bands = `[${SEVERITIES.map((x) => x.level).join(", ")}]`;
+    const sev = (field: "text" | "number"): string =>
+      field === "text"
+        ? `transform(level_band, ${bands}, [${SEVERITIES.map((x) => sqlString(x.text)).join(", ")}], '')`
+        : `transform(level_band, ${bands}, [${SEVERITIES.map((x) => x.number).join(", ")}], 0)`;
+    const carry = [...source, "exact", "is_json", "top", "body_text", "trace_id_text", "span_id_text", "random_string_text", "count_value", "rnd_value", "rstr_valid", "ids_valid", "flags_value", "scope_name", "body_service"];
+    const s5 = stage(
+      [
+        ...carry,
+        "time_kind",
+        "body_key",
+        "if(level_value >= 10, if(level_value >= 60, 60, intDiv(toUInt64(level_value), 10) * 10), 0) AS level_band",
+        `${sev("text")} AS sev_text`,
+        `toUInt8(${sev("number")}) AS sev_number`,
+        // A level (or severity) key leaves LogAttributes only when SeverityText and
+        // SeverityNumber say all it said.
+        "level_band > 0 AND ((level_kind = 'Number' AND match(level_text, '^[1-6]0$')) OR (level_kind = 'String' AND upper(level_text) = sev_text)) AS level_mapped",
+        "level_band > 0 AND level_kind = '' AND ((severity_kind = 'String' AND upper(severity_text) = sev_text) OR (severity_kind = 'Number' AND severity_text = toString(sev_number))) AS severity_mapped",
+      ],
+      s4,
+    );
+    const s6 = stage(
+      [
+        ...carry,
+        "sev_text",
+        "sev_number",
+        // ServiceName: the posted body's `service`, else the http path; the pod's labels, else
+        // its container; pino's logger name; else unknown.
+        "multiIf(body_service != '', body_service, input = 'http' AND tag != '', tag, label_service != '', label_service, pod_path[4] != '', pod_path[4], scope_name != '', scope_name, 'unknown') AS service",
+        // The keys that became columns (pino's numeric time: Timestamp holds the runtime's ns time).
+        `arrayFilter(p -> NOT has(arrayConcat(if(body_key != '', [body_key], []),
         if(level_mapped, ['level'], []),
         if(severity_mapped, ['severity'], []),
         if(body_service != '', ['service'], []),
@@ -349,16 +351,19 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
         if(flags_value IS NOT NULL, ['trace_flags'], []),
         if(scope_name != '', ['name'], []),
         if(time_kind = 'Number', ['time'], [])), p.1), top) AS attr_pairs`,
-    ],
-    s5,
-  );
+      ],
+      s5,
+    );
+    return [s3b, s4, s5, s6];
+  };
   // What the remaining stages pass on: from here on only what the row needs.
   const rest =
     kind === "otlp"
       ? ["time", "otlp_meta", "otlp_group", "trace_id", "span_id", "line", "exact"]
       : ["time", "stream", "node", "pod_path", "label_attributes", "line", "exact", "is_json", "body_text", "trace_id_text", "span_id_text", "random_string_text", "count_value", "rnd_value", "rstr_valid", "ids_valid", "flags_value", "scope_name", "sev_text", "sev_number", "service"];
   // OTLP: every attribute stays an attribute (the line's stages 3-4 do not apply).
-  const attrs = kind === "otlp" ? stage([...rest, "top AS attr_pairs"], s3) : s6;
+  const attrStages = kind === "otlp" ? [stage([...rest, "top AS attr_pairs"], s3)] : lineFieldStages();
+  const attrs = attrStages.at(-1) ?? s3;
   // Flattening only runs for records that have a non-empty map.
   const s7 = stage([...rest, `if(arrayExists(p -> startsWith(p.2, '{') AND p.2 != '{}', attr_pairs), ${flat}, attr_pairs) AS leaves`], attrs);
   const s8 = stage(
@@ -406,8 +411,7 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
     Count: pick("0", "ifNull(count_value, 0)"),
   };
   const columns = OTEL_LOGS_COLUMNS.map((c) => `${row[c.name]} AS ${c.name}`);
-  const lineStages = kind === "otlp" ? [attrs] : [s3b, s4, s5, s6];
-  return [s1, s2, s3, ...lineStages, s7, s8, stage(columns, s8, helpers)];
+  return [s1, s2, s3, ...attrStages, s7, s8, stage(columns, s8, helpers)];
 }
 
 const nullTable = (table: string, columns: Readonly<Record<string, string>>): string => `CREATE TABLE IF NOT EXISTS ${table}

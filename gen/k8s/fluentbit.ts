@@ -5,8 +5,8 @@
 import type { DaemonSet } from "kubernetes-types/apps/v1.js";
 import type { ConfigMap, Service, ServiceAccount } from "kubernetes-types/core/v1.js";
 import type { ClusterRole, ClusterRoleBinding } from "kubernetes-types/rbac/v1.js";
-import { CONFIG_DIR, CONFIG_FILE, fluentBitConfig, NODE_NAME_ENV, STATE_DIR } from "../fluentbit/config.ts";
-import { CONTAINERS } from "../model/containers.ts";
+import { CONFIG_DIR, fluentBitConfig, NODE_NAME_ENV, STATE_DIR } from "../fluentbit/config.ts";
+import { CONTAINERS, FLUENTBIT_CONFIG_FILE } from "../model/containers.ts";
 import type { Model } from "../model/model.ts";
 import type { Names } from "../model/names-schema.ts";
 import {
@@ -54,7 +54,7 @@ export function fluentbitConfigMap(model: Model): ConfigMap {
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: meta(model.names, "fluentbit", "fluentbit-config"),
-    data: { "fluent-bit.yaml": fluentBitConfig(model) },
+    data: { [FLUENTBIT_CONFIG_FILE]: fluentBitConfig(model) },
   };
 }
 

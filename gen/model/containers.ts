@@ -20,11 +20,14 @@ export const ROOT_UID = 0;
 const FLUENTBIT_CONFIG_DIR = "/fluent-bit/etc";
 const CLICKHOUSE_CONFIG_DIR = "/etc/clickhouse-server";
 
+/** FluentBit's config, a key of its ConfigMap and so a file in configDir. */
+export const FLUENTBIT_CONFIG_FILE = "fluent-bit.yaml";
+
 export const CONTAINERS = {
   // A compiled wrapper -> slim Node -> loggen's dist/ (nix/loggen.nix).
   loggen: { command: ["/bin/loggen"], args: [], uid: 65532, configDir: "" },
   // Root only to read the root-owned container logs; every capability dropped (gen/k8s/fluentbit.ts).
-  fluentbit: { command: ["/bin/fluent-bit"], args: ["-c", `${FLUENTBIT_CONFIG_DIR}/fluent-bit.yaml`], uid: ROOT_UID, configDir: FLUENTBIT_CONFIG_DIR },
+  fluentbit: { command: ["/bin/fluent-bit"], args: ["-c", `${FLUENTBIT_CONFIG_DIR}/${FLUENTBIT_CONFIG_FILE}`], uid: ROOT_UID, configDir: FLUENTBIT_CONFIG_DIR },
   clickhouse: { command: ["/bin/clickhouse", "server"], args: [`--config-file=${CLICKHOUSE_CONFIG_DIR}/config.xml`], uid: 10001, configDir: CLICKHOUSE_CONFIG_DIR },
   // The static UI (static-web-server); the same image also runs /bin/haproxy (HYPERDX_PROXY).
   hyperdx: { command: ["/bin/hyperdx-serve"], args: [], uid: 10001, configDir: "/etc/hyperdx" },

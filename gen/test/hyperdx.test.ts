@@ -3,9 +3,8 @@
 // the /__ENV.js the page loads carries them, and HyperDX's own zod schemas at the
 // pinned tag accept them (when that build is at hand: HYPERDX_COMMON_UTILS).
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runInNewContext } from "node:vm";
 import { after, before, describe, it } from "node:test";
