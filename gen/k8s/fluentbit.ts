@@ -97,8 +97,8 @@ export function fluentbitDaemonSet(model: Model, config: ConfigMap, account: Ser
               // "/" answers whenever the process serves; /api/v1/health turns unhealthy on output errors.
               livenessProbe: httpProbe("/", "http", 10, { initialDelaySeconds: 5 }),
               readinessProbe: httpProbe("/api/v1/health", "http", 10, { initialDelaySeconds: 5 }),
-              // Measured (docs/benchmarks.md): ~13 CPU-s per million lines, so 10,000 lines/s
-              // need ~0.13 CPU; the limit leaves room to drain a backlog several times faster
+              // Measured (docs/benchmarks.md): 13-15 CPU-s per million lines, so 10,000 lines/s
+              // need ~0.15 CPU; the limit leaves room to drain a backlog several times faster
               // than it grows. Memory peaks with a backlog (chunks up in memory, see
               // storage.max_chunks_up in gen/fluentbit/config.ts).
               resources: containerResources(model.settings.resources.fluentbit),
