@@ -173,7 +173,7 @@ test("http outputs: lines and JSON posts to the ingest table, OTLP to its own; o
   assert.equal(uri.pathname, "/");
   assert.equal(
     uri.searchParams.get("query"),
-    `INSERT INTO ${DATABASE}.${INGEST_TABLE} SETTINGS input_format_skip_unknown_fields = 1, deduplicate_blocks_in_dependent_materialized_views = 1, input_format_json_read_objects_as_strings = 1, input_format_json_read_arrays_as_strings = 1, input_format_json_read_numbers_as_strings = 1, input_format_json_read_bools_as_strings = 1, input_format_json_named_tuples_as_objects = 1, input_format_json_ignore_unknown_keys_in_named_tuple = 1, input_format_json_defaults_for_missing_elements_in_named_tuple = 1 FORMAT JSONEachRow`,
+    `INSERT INTO ${DATABASE}.${INGEST_TABLE} SETTINGS input_format_skip_unknown_fields = 1, deduplicate_blocks_in_dependent_materialized_views = 1, input_format_json_read_objects_as_strings = 1, input_format_json_read_arrays_as_strings = 1, input_format_json_read_numbers_as_strings = 1, input_format_json_read_bools_as_strings = 1, input_format_json_named_tuples_as_objects = 1, input_format_json_ignore_unknown_keys_in_named_tuple = 1, input_format_json_defaults_for_missing_elements_in_named_tuple = 1, optimize_and_compare_chain = 0, query_plan_merge_expressions = 0 FORMAT JSONEachRow`,
   );
   assert.equal(routes(outputs, tailTagged)[0]?.["uri"], insertUri(INGEST));
 });

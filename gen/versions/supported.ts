@@ -207,6 +207,10 @@ export const CLICKHOUSE_KEYS: Readonly<Record<string, Supported>> = {
   "query.input_format_json_named_tuples_as_objects": { since: "23.3", source: CH_FORMATS },
   "query.input_format_json_ignore_unknown_keys_in_named_tuple": { since: "23.3", source: CH_FORMATS },
   "query.input_format_json_defaults_for_missing_elements_in_named_tuple": { since: "23.3", source: CH_FORMATS },
+  // optimize_and_compare_chain: ClickHouse#73164, 25.2 (SettingsChangesHistory: "A new setting");
+  // query_plan_merge_expressions: ClickHouse#57152, 23.11.
+  "query.optimize_and_compare_chain": { since: "25.2", source: CH_SETTINGS },
+  "query.query_plan_merge_expressions": { since: "23.11", source: CH_SETTINGS },
 };
 
 /** Keys emitted but missing from the table, or newer than the recorded version. */
