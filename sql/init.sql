@@ -84,7 +84,7 @@ CREATE TABLE IF NOT EXISTS otel.otel_logs_ingest
     log String,
     file LowCardinality(String),
     node LowCardinality(String),
-    kubernetes Tuple(labels Map(String, String)),
+    kubernetes_labels Map(String, String),
     input LowCardinality(String),
     tag LowCardinality(String)
 )
@@ -345,8 +345,8 @@ FROM (SELECT
     splitByChar('/', file) AS file_parts,
     splitByChar('_', arrayElement(file_parts, -3)) AS pod_dir,
     if(length(file_parts) >= 4 AND length(pod_dir) = 3 AND endsWith(file, '.log'), [pod_dir[1], pod_dir[2], pod_dir[3], arrayElement(file_parts, -2), replaceOne(arrayElement(file_parts, -1), '.log', '')], ['', '', '', '', '']) AS pod_path,
-    coalesce(nullIf(kubernetes.labels['app.kubernetes.io/name'], ''), nullIf(kubernetes.labels['app'], ''), '') AS label_service,
-    mapApply((k, v) -> (concat('k8s.pod.label.', k), v), kubernetes.labels) AS label_attributes,
+    coalesce(nullIf(kubernetes_labels['app.kubernetes.io/name'], ''), nullIf(kubernetes_labels['app'], ''), '') AS label_service,
+    mapApply((k, v) -> (concat('k8s.pod.label.', k), v), kubernetes_labels) AS label_attributes,
     toValidUTF8(if(endsWith(log, '\n'), substring(log, 1, length(log) - if(endsWith(log, '\r\n'), 2, 1)), log)) AS line,
     line AS doc_text,
     startsWith(trimLeft(doc_text), '{') AS object_like,

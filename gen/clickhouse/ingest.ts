@@ -37,11 +37,8 @@ export const INGEST_COLUMNS = {
   file: "LowCardinality(String)",
   /** tail: the node, from the downward API (spec.nodeName). */
   node: "LowCardinality(String)",
-  /**
-   * tail: FluentBit's kubernetes filter's map; only its labels are read (the JSON reader skips
-   * the rest: INSERT_SETTINGS in gen/fluentbit/config.ts).
-   */
-  kubernetes: "Tuple(labels Map(String, String))",
+  /** tail: the pod's labels, from FluentBit's kubernetes filter (lifted out of its map); none: empty. */
+  kubernetes_labels: "Map(String, String)",
   /** Which input: '' (tail) or 'http' (set by that input's Lua stage). */
   input: "LowCardinality(String)",
   /** http: the request's path, FluentBit's tag (e.g. "checkout" for POST /checkout). */
@@ -219,9 +216,9 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
   //    U+FFFD. The document whose keys become attributes: the line when it is a JSON object,
   //    an OTLP record's attributes. Which path it takes (exact: numbers rewritten to strings
   //    first; or fast). The pod from the file path
-  //    /var/log/pods/<namespace>_<pod>_<uid>/<container>/<restarts>.log and its labels from
-  //    the kubernetes filter (file and kubernetes are LowCardinality: this runs once per
-  //    pod, not once per line).
+  //    /var/log/pods/<namespace>_<pod>_<uid>/<container>/<restarts>.log (file is
+  //    LowCardinality: the path is split once per pod, not once per line) and its labels
+  //    from the kubernetes filter.
   const s1 = stage(
     kind === "otlp"
       ? [
@@ -245,8 +242,8 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
           "splitByChar('_', arrayElement(file_parts, -3)) AS pod_dir",
           "if(length(file_parts) >= 4 AND length(pod_dir) = 3 AND endsWith(file, '.log'), [pod_dir[1], pod_dir[2], pod_dir[3], arrayElement(file_parts, -2), replaceOne(arrayElement(file_parts, -1), '.log', '')], ['', '', '', '', '']) AS pod_path",
           // The label that names the service, and every label as k8s.pod.label.<key>.
-          `coalesce(${SERVICE_LABELS.map((l) => `nullIf(kubernetes.labels[${sqlString(l)}], '')`).join(", ")}, '') AS label_service`,
-          "mapApply((k, v) -> (concat('k8s.pod.label.', k), v), kubernetes.labels) AS label_attributes",
+          `coalesce(${SERVICE_LABELS.map((l) => `nullIf(kubernetes_labels[${sqlString(l)}], '')`).join(", ")}, '') AS label_service`,
+          "mapApply((k, v) -> (concat('k8s.pod.label.', k), v), kubernetes_labels) AS label_attributes",
           `${LINE} AS line`,
           "line AS doc_text",
           "startsWith(trimLeft(doc_text), '{') AS object_like",

@@ -4,7 +4,8 @@
 // (gen/clickhouse/ingest.ts), one mapping for three inputs:
 // - tail: every container's log file but FluentBit's own (docker/CRI multiline: split lines
 //   rejoined, the runtime's time string kept) -> the pod's labels (kubernetes filter, labels
-//   only: no JSON parsing) -> the node name;
+//   only: no JSON parsing; lifted out of its map) -> the node name, and only the keys the
+//   ingest table reads;
 // - opentelemetry: OTLP/HTTP logs, protobuf or JSON, on /v1/logs;
 // - http: JSON objects POSTed to /<tag>.
 // All go out in one HTTP INSERT per chunk into the ingest table. No parser filter and no
@@ -13,6 +14,7 @@
 // Every key is checked against FluentBit's source at the version nixpkgs ships
 // (versions.json; table in docs/versions.md).
 import { stringify } from "yaml";
+import { INGEST_COLUMNS } from "../clickhouse/ingest.ts";
 import { tables } from "../clickhouse/tables.ts";
 import { CONTAINERS, FLUENTBIT_STATE_DIR } from "../model/containers.ts";
 import { clickhouseHost } from "../k8s/clickhouse.ts";
@@ -72,11 +74,6 @@ export const INSERT_SETTINGS = {
   input_format_json_read_arrays_as_strings: 1,
   input_format_json_read_numbers_as_strings: 1,
   input_format_json_read_bools_as_strings: 1,
-  // The kubernetes filter's map is read as a named tuple of its labels: its other keys are
-  // skipped, and a record without it (or a pod without labels) gets an empty map.
-  input_format_json_named_tuples_as_objects: 1,
-  input_format_json_ignore_unknown_keys_in_named_tuple: 1,
-  input_format_json_defaults_for_missing_elements_in_named_tuple: 1,
   // ClickHouse plans the ingest view's SELECT again for every INSERT, i.e. for every chunk.
   // Two optimizations cost most of that planning and gain nothing for a SELECT without
   // WHERE, joins or aggregation: deriving comparisons from AND chains (its work grows with
@@ -99,7 +96,7 @@ export function insertUri(table: string): string {
   return `/?query=${encodeURIComponent(insertQuery(table))}`;
 }
 
-type Section = Record<string, string | number>;
+type Section = Record<string, string | number | readonly string[]>;
 
 interface ServiceOptions {
   readonly httpPort: number | undefined; // undefined: no HTTP server
@@ -250,7 +247,20 @@ function jsonInput(port: number): object {
 
 /** Adds the node's name to every line (one short key; the node is not in the file path). */
 function nodeFilter(match: string, nodeName: string): Section {
-  return { name: "record_modifier", match, record: `node ${nodeName}` };
+  return {
+    name: "record_modifier",
+    match,
+    record: `node ${nodeName}`,
+    // Only the keys the ingest table reads go on: the CRI flag `_p` and the rest of the
+    // kubernetes filter's map (pod name, ids, image, ...: the path says who the pod is)
+    // would cost bytes in every chunk, and ClickHouse plans the ingest view once per chunk.
+    allowlist_key: Object.keys(INGEST_COLUMNS),
+  };
+}
+
+/** The kubernetes filter's map, lifted to top-level keys: `labels` becomes `kubernetes_labels`. */
+function liftPodMetadata(match: string): Section {
+  return { name: "nest", match, operation: "lift", nested_under: "kubernetes", add_prefix: "kubernetes_" };
 }
 
 interface HttpTarget {
@@ -303,7 +313,7 @@ export function fluentBitConfig(model: Model): string {
     parsers: [podPathParser()],
     pipeline: {
       inputs: [tailInput(tail, LOG_GLOB, STATE_DIR, { withPath: true, exclude: ownLogGlob(model.names) }), otlpInput(OTLP_TAG, fb.otlp), jsonInput(fb.json)],
-      filters: [kubernetesFilter(tail, { from: "api" }), nodeFilter(tail, `\${${NODE_NAME_ENV}}`)],
+      filters: [kubernetesFilter(tail, { from: "api" }), liftPodMetadata(tail), nodeFilter(tail, `\${${NODE_NAME_ENV}}`)],
       outputs: ingestOutputs(model.names, {
         host: clickhouseHost(model),
         port: model.ports.services.clickhouse.http,
@@ -360,7 +370,7 @@ export function fluentBitLocalConfig(names: Names, o: LocalOptions): string {
               ...(o.otlpPort === undefined ? [] : [otlpInput(OTLP_TAG, o.otlpPort)]),
               ...(o.jsonPort === undefined ? [] : [jsonInput(o.jsonPort)]),
             ],
-            filters: [...(o.podMetadata === undefined ? [] : [kubernetesFilter(tail, { from: "files", ...o.podMetadata })]), nodeFilter(tail, o.nodeName)],
+            filters: [...(o.podMetadata === undefined ? [] : [kubernetesFilter(tail, { from: "files", ...o.podMetadata }), liftPodMetadata(tail)]), nodeFilter(tail, o.nodeName)],
             outputs: ingestOutputs(names, target),
           }
         : {

@@ -20,6 +20,7 @@ import {
   STATE_DIR,
   type LocalOptions,
 } from "../fluentbit/config.ts";
+import { INGEST_COLUMNS } from "../clickhouse/ingest.ts";
 import { tables } from "../clickhouse/tables.ts";
 import { loadModel } from "../model/model.ts";
 import { requireEngine } from "../../checks/engines.ts";
@@ -110,7 +111,7 @@ test("tail follows every container's log file but FluentBit's own, with offsets 
 test("tailed lines get their pod's labels (kubernetes filter, labels only) and the node's name; no parsing in FluentBit", () => {
   const tag = tailTag(only(cluster.pipeline.inputs, "tail")["tag"], `/var/log/pods/${NAMESPACE}_web-1_u-1/web/0.log`);
   const filters = cluster.pipeline.filters ?? [];
-  assert.deepEqual(filters.map((f) => f["name"]), ["kubernetes", "record_modifier"]);
+  assert.deepEqual(filters.map((f) => f["name"]), ["kubernetes", "nest", "record_modifier"]);
   const kube = only(filters, "kubernetes");
   assert.ok(matches(kube["match"], tag));
   // The filter strips kube_tag_prefix and reads namespace and pod with the regex parser.
@@ -121,9 +122,15 @@ test("tailed lines get their pod's labels (kubernetes filter, labels only) and t
   assert.deepEqual({ ...groups }, { namespace_name: NAMESPACE, pod_name: "web-1", pod_id: "u-1", container_name: "web", restart_count: "0" });
   assert.ok(isOn(kube["labels"]) && !isOn(kube["annotations"]) && !isOn(kube["merge_log"]), "labels only: the line is parsed in ClickHouse");
   assert.equal(kube["kube_meta_preload_cache_dir"], undefined, "the cluster asks the API");
+  // The map's labels become the ingest table's kubernetes_labels; every other key stays behind.
+  const lift = only(filters, "nest");
+  assert.ok(matches(lift["match"], tag));
+  assert.deepEqual([lift["operation"], lift["nested_under"], `${String(lift["add_prefix"])}labels`], ["lift", "kubernetes", "kubernetes_labels"]);
   const node = only(filters, "record_modifier");
   assert.ok(matches(node["match"], tag));
   assert.equal(node["record"], `node \${${NODE_NAME_ENV}}`);
+  assert.deepEqual(node["allowlist_key"], Object.keys(INGEST_COLUMNS), "only what the ingest table reads goes out");
+  assert.ok(Object.keys(INGEST_COLUMNS).includes("kubernetes_labels"));
 });
 
 test("OTLP/HTTP and JSON inputs on the ports from ports.json, on disk before they answer", () => {
@@ -173,7 +180,7 @@ test("http outputs: lines and JSON posts to the ingest table, OTLP to its own; o
   assert.equal(uri.pathname, "/");
   assert.equal(
     uri.searchParams.get("query"),
-    `INSERT INTO ${DATABASE}.${INGEST_TABLE} SETTINGS input_format_skip_unknown_fields = 1, deduplicate_blocks_in_dependent_materialized_views = 1, input_format_json_read_objects_as_strings = 1, input_format_json_read_arrays_as_strings = 1, input_format_json_read_numbers_as_strings = 1, input_format_json_read_bools_as_strings = 1, input_format_json_named_tuples_as_objects = 1, input_format_json_ignore_unknown_keys_in_named_tuple = 1, input_format_json_defaults_for_missing_elements_in_named_tuple = 1, optimize_and_compare_chain = 0, query_plan_merge_expressions = 0 FORMAT JSONEachRow`,
+    `INSERT INTO ${DATABASE}.${INGEST_TABLE} SETTINGS input_format_skip_unknown_fields = 1, deduplicate_blocks_in_dependent_materialized_views = 1, input_format_json_read_objects_as_strings = 1, input_format_json_read_arrays_as_strings = 1, input_format_json_read_numbers_as_strings = 1, input_format_json_read_bools_as_strings = 1, optimize_and_compare_chain = 0, query_plan_merge_expressions = 0 FORMAT JSONEachRow`,
   );
   assert.equal(routes(outputs, tailTagged)[0]?.["uri"], insertUri(INGEST));
 });
@@ -183,7 +190,7 @@ test("no password is written into the config: only ${ENV} references", () => {
     const walk = (v: unknown, key: string): void => {
       if (Array.isArray(v)) v.forEach((x) => walk(x, key));
       else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) walk(x, k);
-      else if (/pass|secret|token|key$/i.test(key) && !/^(path_key|json_date_key|logs_body_key)$/.test(key)) {
+      else if (/pass|secret|token|key$/i.test(key) && !/^(path_key|json_date_key|logs_body_key|allowlist_key)$/.test(key)) {
         assert.match(String(v), /^\$\{[A-Z_][A-Z0-9_]*\}$/, `${key} must be an env reference`);
       }
     };

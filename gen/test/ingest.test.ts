@@ -359,24 +359,11 @@ function ingestRecords(records: readonly (object | string)[], table = INGEST): F
 }
 
 describe("the ingest view for every pod and the HTTP inputs, on chDB", () => {
-  // The kubernetes filter's map for a pod, as fluent-bit 5.0.7 adds it (labels among it).
-  const kubernetes = (labels: Record<string, string>): object => ({
-    pod_name: POD.pod,
-    namespace_name: POD.namespace,
-    pod_id: POD.uid,
-    labels,
-    host: NODE,
-    container_name: POD.container,
-    docker_id: "0123",
-    container_hash: "sha256:abc",
-    container_image: "example/app:1",
-  });
-
   test("service name: app.kubernetes.io/name, then app, then the container; labels become k8s.pod.label.*", () => {
     const rows = ingestRecords([
-      { time: nowTime(), stream: "stdout", log: "a", file: FILE, node: NODE, kubernetes: kubernetes({ "app.kubernetes.io/name": "storefront", app: "web" }) },
-      { time: nowTime(), stream: "stdout", log: "b", file: FILE, node: NODE, kubernetes: kubernetes({ app: "web", tier: "frontend" }) },
-      { time: nowTime(), stream: "stdout", log: "c", file: FILE, node: NODE, kubernetes: kubernetes({ tier: "frontend" }) },
+      { time: nowTime(), stream: "stdout", log: "a", file: FILE, node: NODE, kubernetes_labels: { "app.kubernetes.io/name": "storefront", app: "web" } },
+      { time: nowTime(), stream: "stdout", log: "b", file: FILE, node: NODE, kubernetes_labels: { app: "web", tier: "frontend" } },
+      { time: nowTime(), stream: "stdout", log: "c", file: FILE, node: NODE, kubernetes_labels: { tier: "frontend" } },
       { time: nowTime(), stream: "stdout", log: "d", file: FILE, node: NODE },
     ]);
     assert.deepEqual(rows.map((r) => r.ServiceName), ["storefront", "web", POD.container, POD.container]);

@@ -55,6 +55,11 @@ export const FLUENT_BIT_KEYS: Readonly<Record<string, Supported>> = {
   "input.tail.skip_long_lines": { since: "2.0", source: FB_TAIL },
   "filter.record_modifier.match": { since: "2.0", source: "src/flb_filter.c" },
   "filter.record_modifier.record": { since: "2.0", source: "plugins/filter_record_modifier/filter_modifier.c" },
+  "filter.record_modifier.allowlist_key": { since: "2.0", source: "plugins/filter_record_modifier/filter_modifier.c" },
+  "filter.nest.match": { since: "2.0", source: "src/flb_filter.c" },
+  "filter.nest.operation": { since: "2.0", source: "plugins/filter_nest/nest.c" },
+  "filter.nest.nested_under": { since: "2.0", source: "plugins/filter_nest/nest.c" },
+  "filter.nest.add_prefix": { since: "2.0", source: "plugins/filter_nest/nest.c" },
   "output.http.match": { since: "2.0", source: "src/flb_output.c" },
   "output.http.match_regex": { since: "2.0", source: "src/flb_output.c" },
   "output.http.host": { since: "2.0", source: "src/flb_output.c" },
@@ -203,10 +208,6 @@ export const CLICKHOUSE_KEYS: Readonly<Record<string, Supported>> = {
   "query.input_format_json_read_arrays_as_strings": { since: "23.9", source: CH_FORMATS },
   "query.input_format_json_read_numbers_as_strings": { since: "23.9", source: CH_FORMATS },
   "query.input_format_json_read_bools_as_strings": { since: "24.1", source: CH_FORMATS },
-  // Read by 23.3 (SettingsChangesHistory turns ignore_unknown_keys_in_named_tuple on there).
-  "query.input_format_json_named_tuples_as_objects": { since: "23.3", source: CH_FORMATS },
-  "query.input_format_json_ignore_unknown_keys_in_named_tuple": { since: "23.3", source: CH_FORMATS },
-  "query.input_format_json_defaults_for_missing_elements_in_named_tuple": { since: "23.3", source: CH_FORMATS },
   // optimize_and_compare_chain: ClickHouse#73164, 25.2 (SettingsChangesHistory: "A new setting");
   // query_plan_merge_expressions: ClickHouse#57152, 23.11.
   "query.optimize_and_compare_chain": { since: "25.2", source: CH_SETTINGS },
