@@ -245,7 +245,7 @@ function jsonInput(port: number): object {
   };
 }
 
-/** Adds the node's name to every line (one short key; the node is not in the file path). */
+/** Adds the node's name to every line (one short key; the node is not in the file path) and keeps only the ingest table's keys. */
 function nodeFilter(match: string, nodeName: string): Section {
   return {
     name: "record_modifier",
@@ -258,9 +258,12 @@ function nodeFilter(match: string, nodeName: string): Section {
   };
 }
 
-/** The kubernetes filter's map, lifted to top-level keys: `labels` becomes `kubernetes_labels`. */
-function liftPodMetadata(match: string): Section {
-  return { name: "nest", match, operation: "lift", nested_under: "kubernetes", add_prefix: "kubernetes_" };
+/**
+ * The pod's labels as the ingest table's `kubernetes_labels`: the kubernetes filter's map,
+ * lifted to top-level keys (`labels` becomes `kubernetes_labels`; nodeFilter drops the rest).
+ */
+function podLabelFilters(match: string, source: PodMetadata): Section[] {
+  return [kubernetesFilter(match, source), { name: "nest", match, operation: "lift", nested_under: "kubernetes", add_prefix: "kubernetes_" }];
 }
 
 interface HttpTarget {
@@ -313,7 +316,7 @@ export function fluentBitConfig(model: Model): string {
     parsers: [podPathParser()],
     pipeline: {
       inputs: [tailInput(tail, LOG_GLOB, STATE_DIR, { withPath: true, exclude: ownLogGlob(model.names) }), otlpInput(OTLP_TAG, fb.otlp), jsonInput(fb.json)],
-      filters: [kubernetesFilter(tail, { from: "api" }), liftPodMetadata(tail), nodeFilter(tail, `\${${NODE_NAME_ENV}}`)],
+      filters: [...podLabelFilters(tail, { from: "api" }), nodeFilter(tail, `\${${NODE_NAME_ENV}}`)],
       outputs: ingestOutputs(model.names, {
         host: clickhouseHost(model),
         port: model.ports.services.clickhouse.http,
@@ -370,7 +373,7 @@ export function fluentBitLocalConfig(names: Names, o: LocalOptions): string {
               ...(o.otlpPort === undefined ? [] : [otlpInput(OTLP_TAG, o.otlpPort)]),
               ...(o.jsonPort === undefined ? [] : [jsonInput(o.jsonPort)]),
             ],
-            filters: [...(o.podMetadata === undefined ? [] : [kubernetesFilter(tail, { from: "files", ...o.podMetadata }), liftPodMetadata(tail)]), nodeFilter(tail, o.nodeName)],
+            filters: [...(o.podMetadata === undefined ? [] : podLabelFilters(tail, { from: "files", ...o.podMetadata })), nodeFilter(tail, o.nodeName)],
             outputs: ingestOutputs(names, target),
           }
         : {
