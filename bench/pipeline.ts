@@ -3,9 +3,12 @@
 // 1. Throughput, same input, same fluent-bit, one run: LINES loggen lines in a pod's log file,
 //    read from the head by
 //    - the bare chain: tail -> http INSERT of the raw records into a plain MergeTree table;
-//    - the full chain: the generated config (tail + path + node -> the ingest table, whose
-//      materialized view writes otel_logs and the hourly rollup).
-//    Rows/s until every line is queryable, FluentBit CPU-seconds per million lines.
+//    - the full chain: the generated config (tail + path + pod labels + node -> the ingest
+//      table, whose materialized view writes otel_logs, which feeds the hourly rollup and the
+//      catalog's views).
+//    Rows/s until every line is queryable; FluentBit's and ClickHouse's CPU-seconds per million
+//    lines, and what their sum allows on this machine's cores (the ceiling of each chain).
+//    Then both configs again, posting to a server that answers at once: FluentBit's own limit.
 // 2. Latency at a steady RATE lines/s for SECONDS: emit (the line written to the file) ->
 //    queryable (the row seen by a SELECT polling every POLL_MS), p50/p99/max.
 //
@@ -13,6 +16,7 @@
 // (checks/pipeline-harness.ts); the output says which. Writes nothing tracked; with
 // --write-doc it replaces the pipeline section of docs/benchmarks.md.
 import { spawnSync } from "node:child_process";
+import { createServer } from "node:http";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -75,18 +79,59 @@ interface Throughput {
   readonly rowsPerSecond: number;
   readonly seconds: number;
   readonly cpuPerMillion: number;
+  /** ClickHouse's (server or stand-in) CPU-seconds per million lines; NaN without a process. */
+  readonly clickhouseCpuPerMillion: number;
   readonly peakMiB: number;
 }
 
-async function throughput(ch: ClickHouse, dir: string, table: string, bare: boolean): Promise<Throughput> {
-  const state = join(dir, bare ? "fb-bare" : "fb-full");
-  const config = join(dir, bare ? "bare.yaml" : "full.yaml");
+/** Where a chain posts: ClickHouse, or a sink that answers at once (FluentBit alone). */
+interface Target {
+  readonly server: Pick<ClickHouse, "host" | "port" | "ingestUser">;
+  readonly password: string;
+  /** Lines stored (or received) so far. */
+  stored(): Promise<number>;
+  /** The receiving process, for its CPU time; undefined when it is this one or remote. */
+  pid(): number | undefined;
+}
+
+const intoClickHouse = (ch: ClickHouse, table: string): Target => ({
+  server: ch,
+  password: ch.ingestPassword,
+  stored: async () => Number((await ch.query(`SELECT count() FROM ${table}`)).trim()),
+  pid: () => ch.pid(),
+});
+
+/** An HTTP server that answers 200 to every request at once and counts the lines posted. */
+async function sink(): Promise<Target & { reset(): void; close(): void }> {
+  let lines = 0;
+  const server = createServer((req, res) => {
+    req.on("data", (chunk: Buffer) => {
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    });
+    req.on("end", () => res.end("Ok.\n"));
+  });
+  const port = await freePort();
+  await new Promise<void>((ok) => server.listen(port, "127.0.0.1", ok));
+  return {
+    server: { host: "127.0.0.1", port, ingestUser: "sink" },
+    password: "",
+    stored: () => Promise.resolve(lines),
+    pid: () => undefined,
+    reset: () => void (lines = 0),
+    close: () => server.close(),
+  };
+}
+
+async function throughput(target: Target, dir: string, name: string, bare: boolean): Promise<Throughput> {
+  const state = join(dir, `fb-${name}`);
+  const config = join(dir, `${name}.yaml`);
   writeFileSync(
     config,
-    localConfig(ch, dir, { stateDir: state, nodeName: "bench", passwordEnv: "BENCH_PASSWORD", logLevel: "warn", ...(bare ? { bare: { table: RAW_TABLE } } : {}) }),
+    localConfig(target.server, dir, { stateDir: state, nodeName: "bench", passwordEnv: "BENCH_PASSWORD", logLevel: "warn", ...(bare ? { bare: { table: RAW_TABLE } } : {}) }),
   );
+  const receiverCpu0 = cpuSeconds(target.pid());
   const t0 = performance.now();
-  const fb = startFluentBit(config, { BENCH_PASSWORD: ch.ingestPassword });
+  const fb = startFluentBit(config, { BENCH_PASSWORD: target.password });
   let rows = 0;
   let cpu = 0;
   let peak = 0;
@@ -95,13 +140,15 @@ async function throughput(ch: ClickHouse, dir: string, table: string, bare: bool
     if (fb.child.exitCode !== null) throw new Error(`fluent-bit exited: ${fb.log()}`);
     cpu = cpuSeconds(fb.child.pid);
     peak = peakMiB(fb.child.pid);
-    rows = Number((await ch.query(`SELECT count() FROM ${table}`)).trim());
+    rows = await target.stored();
     if (performance.now() - t0 > 600_000) throw new Error(`only ${rows} of ${LINES} rows after 10 min: ${fb.log()}`);
   }
   const seconds = (performance.now() - t0) / 1000;
+  // Includes this loop's SELECT count() every 100 ms (the same for both chains).
+  const receiverCpu = cpuSeconds(target.pid()) - receiverCpu0;
   await fb.stop();
   if (rows !== LINES) throw new Error(`${rows} rows for ${LINES} lines`);
-  return { rowsPerSecond: LINES / seconds, seconds, cpuPerMillion: (cpu / LINES) * 1e6, peakMiB: peak };
+  return { rowsPerSecond: LINES / seconds, seconds, cpuPerMillion: (cpu / LINES) * 1e6, clickhouseCpuPerMillion: (receiverCpu / LINES) * 1e6, peakMiB: peak };
 }
 
 async function latency(ch: ClickHouse, dir: string): Promise<{ p50: number; p99: number; max: number; n: number }> {
@@ -171,19 +218,35 @@ async function main(): Promise<void> {
     await writeLoggenFile(podLogFile(dir, POD));
     podMetadata(dir, POD, labels(names, "loggen"));
     const version = spawnSync(fluentBitBinary() as string, ["--version"], { encoding: "utf8" }).stdout.split("\n")[0];
-    const bare = await throughput(ch, dir, RAW_TABLE, true);
-    const full = await throughput(ch, dir, LOGS, false);
+    const bare = await throughput(intoClickHouse(ch, RAW_TABLE), dir, "bare", true);
+    const full = await throughput(intoClickHouse(ch, LOGS), dir, "full", false);
+    // The same two configs posting to a sink: what FluentBit alone allows, ClickHouse aside.
+    const nothing = await sink();
+    const bareAlone = await throughput(nothing, dir, "bare-alone", true);
+    nothing.reset();
+    const fullAlone = await throughput(nothing, dir, "full-alone", false);
+    nothing.close();
     const lat = await latency(ch, dir);
     const f = (x: number, d = 0): string => x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+    // FluentBit and ClickHouse share the machine: LINES lines need (FluentBit + ClickHouse)
+    // CPU-seconds, so no chain can beat cores / (CPU-seconds per line), however it overlaps.
+    const cores = cpus().length;
+    const usPerLine = (t: Throughput): number => t.cpuPerMillion + t.clickhouseCpuPerMillion;
+    const ceiling = (t: Throughput): number => (cores * 1e6) / usPerLine(t);
+    const row = (name: string, t: Throughput): string =>
+      `| ${name} | ${f(t.rowsPerSecond)} | ${f(t.seconds, 1)} | ${f(t.cpuPerMillion, 1)} | ${f(t.clickhouseCpuPerMillion, 1)} | ${f(ceiling(t))} | ${f(t.peakMiB)} |`;
+    const target = 0.6 * bare.rowsPerSecond;
     const report = [
       `Pipeline benchmark (bench/pipeline.ts): ${version}; ClickHouse: ${ch.description}; ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), shared.`,
       `Throughput: ${f(LINES)} loggen lines (CRI, one pod's file), read from the head by each chain in turn.`,
-      `| chain | rows/s | s | FluentBit CPU-s per 1M lines | FluentBit peak RSS MiB |`,
-      `| --- | --- | --- | --- | --- |`,
-      `| bare: tail -> http, raw records into a MergeTree table | ${f(bare.rowsPerSecond)} | ${f(bare.seconds, 1)} | ${f(bare.cpuPerMillion, 1)} | ${f(bare.peakMiB)} |`,
-      `| full: the generated config -> ingest view -> otel_logs | ${f(full.rowsPerSecond)} | ${f(full.seconds, 1)} | ${f(full.cpuPerMillion, 1)} | ${f(full.peakMiB)} |`,
+      `| chain | rows/s | s | FluentBit CPU-s per 1M lines | ClickHouse CPU-s per 1M lines | ceiling rows/s on ${cores} cores | FluentBit peak RSS MiB |`,
+      `| --- | --- | --- | --- | --- | --- | --- |`,
+      row("bare: tail -> http, raw records into a MergeTree table", bare),
+      row("full: the generated config -> ingest view -> otel_logs", full),
       `Ratio full/bare: ${f(full.rowsPerSecond / bare.rowsPerSecond, 2)}. Rows stored = lines written in both (${f(LINES)}).`,
       `FluentBit in the full chain: ${f(1e6 / full.cpuPerMillion)} lines per CPU-second.`,
+      `FluentBit alone (the same configs posting to a server that answers at once): bare ${f(bareAlone.rowsPerSecond)} lines/s, full ${f(fullAlone.rowsPerSecond)} lines/s (${f(fullAlone.cpuPerMillion, 1)} CPU-s per 1M lines), ${f(fullAlone.rowsPerSecond / bare.rowsPerSecond, 2)}x of the bare chain above.`,
+      `CPU per line, FluentBit + ClickHouse: bare ${f(usPerLine(bare), 1)} us, full ${f(usPerLine(full), 1)} us. 0.6x of the bare chain (${f(target)} rows/s) allows at most ${f((cores * 1e6) / target, 1)} us per line on ${cores} cores. (ClickHouse's CPU includes this benchmark's SELECT count() every 100 ms.)`,
       `Latency, emit (line written to the file) -> queryable (seen by a SELECT every ${POLL_MS} ms), steady ${f(RATE)} lines/s for ${SECONDS} s (${f(lat.n)} lines): p50 ${f(lat.p50, 2)} s, p99 ${f(lat.p99, 2)} s, max ${f(lat.max, 2)} s.`,
     ].join("\n");
     console.log(report);

@@ -53,6 +53,8 @@ export interface ClickHouse {
   /** SIGKILLs the server (or stand-in) and starts it again on the same port and data. */
   crash(): Promise<void>;
   stop(): Promise<void>;
+  /** The server's (or stand-in's) process id, for CPU accounting; undefined for CLICKHOUSE_URL. */
+  pid(): number | undefined;
 }
 
 function httpClient(base: URL, user: string, password: string): (sql: string) => Promise<string> {
@@ -87,7 +89,7 @@ const killAndWait = async (child: ChildProcess, signal: NodeJS.Signals): Promise
 };
 
 /** A process that answers /ping at `base`, and can be SIGKILLed and started again the same way. */
-async function restartable(base: URL, spawnOnce: () => ChildProcess): Promise<Pick<ClickHouse, "crash" | "stop">> {
+async function restartable(base: URL, spawnOnce: () => ChildProcess): Promise<Pick<ClickHouse, "crash" | "stop" | "pid">> {
   let log = "";
   const start = async (): Promise<ChildProcess> => {
     const c = spawnOnce();
@@ -102,6 +104,7 @@ async function restartable(base: URL, spawnOnce: () => ChildProcess): Promise<Pi
       child = await start();
     },
     stop: () => killAndWait(child, "SIGTERM"),
+    pid: () => child.pid,
   };
 }
 
@@ -117,7 +120,7 @@ export async function startClickHouse(dir: string): Promise<ClickHouse> {
     const query = httpClient(url, user, password);
     for (const statement of ddlStatements(loadModel(ROOT))) await query(statement);
     const refuse = (): Promise<void> => Promise.reject(new Error("CLICKHOUSE_URL: a server this test did not start cannot be crashed"));
-    return { description: `ClickHouse at ${url.host}`, host: url.hostname, port: Number(url.port || (url.protocol === "https:" ? 443 : 80)), query, ingestUser: user, ingestPassword: password, crash: refuse, stop: async () => {} };
+    return { description: `ClickHouse at ${url.host}`, host: url.hostname, port: Number(url.port || (url.protocol === "https:" ? 443 : 80)), query, ingestUser: user, ingestPassword: password, crash: refuse, stop: async () => {}, pid: () => undefined };
   }
   const port = await freePort();
   const base = new URL(`http://127.0.0.1:${port}`);
@@ -268,7 +271,7 @@ export function startFluentBit(config: string, env: Record<string, string>): Flu
  * as its ingest user, with the kubernetes filter reading the pods' labels from podMetadata's
  * files instead of the API.
  */
-export function localConfig(ch: ClickHouse, root: string, o: Omit<LocalOptions, "logFile" | "clickhouse" | "user" | "podMetadata">): string {
+export function localConfig(ch: Pick<ClickHouse, "host" | "port" | "ingestUser">, root: string, o: Omit<LocalOptions, "logFile" | "clickhouse" | "user" | "podMetadata">): string {
   const { names } = loadModel(ROOT);
   return fluentBitLocalConfig(names, {
     logFile: join(podsDir(root), "*", "*", "*.log"),
