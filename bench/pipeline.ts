@@ -25,11 +25,11 @@ import { labels } from "../gen/k8s/common.ts";
 import { loadModel } from "../gen/model/model.ts";
 import {
   type ClickHouse,
-  clickhouseKind,
   criTime,
   fluentBitBinary,
   freePort,
   localConfig,
+  missingPipelineEngines,
   nowNs,
   podLogFile,
   podMetadata,
@@ -207,8 +207,9 @@ async function latency(ch: ClickHouse, dir: string): Promise<{ p50: number; p99:
 }
 
 async function main(): Promise<void> {
-  if (fluentBitBinary() === undefined || clickhouseKind() === undefined) {
-    console.log("SKIP: pipeline benchmark needs fluent-bit (FLUENT_BIT or PATH) and ClickHouse (CLICKHOUSE_URL, CLICKHOUSE, or the chDB HTTP stand-in)");
+  const missing = missingPipelineEngines();
+  if (missing.length > 0) {
+    console.log(`SKIP: pipeline benchmark needs ${missing.map((m) => `${m.name} (${m.hint})`).join(", ")}`);
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), "bench-pipeline-"));

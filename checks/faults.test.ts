@@ -13,11 +13,10 @@ import { tables } from "../gen/clickhouse/tables.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { requireEngine } from "./engines.ts";
 import {
-  clickhouseKind,
   criTime,
-  fluentBitBinary,
   freePort,
   localConfig,
+  missingPipelineEngines,
   nowNs,
   podLogFile,
   podMetadata,
@@ -37,10 +36,7 @@ const RATE = Number(process.env["FAULT_RATE"] ?? 8000);
 const wanted = process.env["FAULTS"] === "1";
 const skip = !wanted
   ? "slow: set FAULTS=1"
-  : requireEngine("crash-storm tests", [
-      ...(fluentBitBinary() === undefined ? [{ name: "fluent-bit", hint: "FLUENT_BIT or PATH" }] : []),
-      ...(clickhouseKind() === undefined ? [{ name: "clickhouse", hint: "CLICKHOUSE_URL, CLICKHOUSE, or ../shared/tools/clickhouse-http-chdb.mjs" }] : []),
-    ]);
+  : requireEngine("crash-storm tests", missingPipelineEngines());
 if (!wanted) console.log("SKIP: crash-storm tests are slow (minutes); run them with FAULTS=1");
 
 async function storm(victim: "fluent-bit" | "clickhouse", everyMs: number): Promise<void> {

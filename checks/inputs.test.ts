@@ -20,12 +20,12 @@ import { loadModel } from "../gen/model/model.ts";
 import { requireEngine } from "./engines.ts";
 import {
   type ClickHouse,
-  clickhouseKind,
   criTime,
   type FluentBit,
   fluentBitBinary,
   freePort,
   localConfig,
+  missingPipelineEngines,
   nowNs,
   type PodLog,
   podLogFile,
@@ -48,10 +48,7 @@ const DNS: PodLog = { namespace: "kube-system", pod: "coredns-5d78c9869d-abcde",
 /** Named like the DaemonSet's pods: the config must never read these. */
 const OWN: PodLog = { namespace: NAMESPACE, pod: "fluentbit-x7k2p", uid: "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0", container: "fluentbit" };
 
-const skip = requireEngine("input tests", [
-  ...(fluentBitBinary() === undefined ? [{ name: "fluent-bit", hint: "FLUENT_BIT or PATH" }] : []),
-  ...(clickhouseKind() === undefined ? [{ name: "clickhouse", hint: "CLICKHOUSE_URL, CLICKHOUSE, or ../shared/tools/clickhouse-http-chdb.mjs" }] : []),
-]);
+const skip = requireEngine("input tests", missingPipelineEngines());
 
 let dir: string;
 let ch: ClickHouse;

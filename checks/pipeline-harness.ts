@@ -18,6 +18,7 @@ import { fluentBitLocalConfig, type LocalOptions } from "../gen/fluentbit/config
 import { CLICKHOUSE_DATA_DIR } from "../gen/model/containers.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { findBinary } from "./binaries.ts";
+import type { Engine } from "./engines.ts";
 import { freePort } from "./net.ts";
 
 export { freePort };
@@ -39,6 +40,12 @@ export function clickhouseKind(): ClickHouseKind | undefined {
   const standin = process.env["CLICKHOUSE_HTTP_STANDIN"] ?? DEFAULT_STANDIN;
   return existsSync(standin) ? "standin" : undefined;
 }
+
+/** What the pipeline suites need and this machine lacks: fluent-bit and a ClickHouse (for requireEngine). */
+export const missingPipelineEngines = (): Engine[] => [
+  ...(fluentBitBinary() === undefined ? [{ name: "fluent-bit", hint: "FLUENT_BIT or PATH" }] : []),
+  ...(clickhouseKind() === undefined ? [{ name: "clickhouse", hint: "CLICKHOUSE_URL, CLICKHOUSE, or ../shared/tools/clickhouse-http-chdb.mjs" }] : []),
+];
 
 export interface ClickHouse {
   /** What it is, for reports: a server, or the chDB stand-in. */

@@ -16,12 +16,12 @@ import { loadModel } from "../gen/model/model.ts";
 import { requireEngine } from "./engines.ts";
 import {
   type ClickHouse,
-  clickhouseKind,
   criTime,
   type FluentBit,
   fluentBitBinary,
   freePort,
   localConfig,
+  missingPipelineEngines,
   nowNs,
   podLogFile,
   podMetadata,
@@ -39,10 +39,7 @@ const RATE = 300; // per second
 const NODE = "node-under-test";
 const POD = { namespace: "otel-demo", pod: "loggen-6f8b9c7d5-x7k2p", uid: "3b1f0c2e-9a4d-4c7e-8f21-5d6a7b8c9d00", container: "loggen" };
 
-const skip = requireEngine("pipeline tests", [
-  ...(fluentBitBinary() === undefined ? [{ name: "fluent-bit", hint: "FLUENT_BIT or PATH" }] : []),
-  ...(clickhouseKind() === undefined ? [{ name: "clickhouse", hint: "CLICKHOUSE_URL, CLICKHOUSE, or ../shared/tools/clickhouse-http-chdb.mjs" }] : []),
-]);
+const skip = requireEngine("pipeline tests", missingPipelineEngines());
 
 let dir: string;
 let ch: ClickHouse;
