@@ -12,6 +12,7 @@ import { serverConfigXml, startupScriptsXml, usersXml } from "../gen/clickhouse/
 import { ddlStatements } from "../gen/clickhouse/ddl.ts";
 import { CLICKHOUSE_DATA_DIR } from "../gen/model/containers.ts";
 import { loadModel } from "../gen/model/model.ts";
+import { engineClockEnv } from "../gen/test/engine-clock.ts";
 import { findBinary } from "./binaries.ts";
 import { freePort } from "./net.ts";
 
@@ -72,7 +73,7 @@ export async function startEndpoint(kind: "server" | "chdb-http", dir: string): 
   if (kind === "chdb-http") {
     const port = await freePort();
     const child = spawn(process.execPath, [CHDB_HTTP, String(port), join(dir, "chdb")], {
-      env: { ...process.env, NODE_PATH: resolve(ROOT, "node_modules") },
+      env: { ...engineClockEnv(), NODE_PATH: resolve(ROOT, "node_modules") },
       stdio: ["ignore", "ignore", "pipe"],
     });
     child.stderr?.on("data", keep);
@@ -99,7 +100,7 @@ export async function startEndpoint(kind: "server" | "chdb-http", dir: string): 
   const ingest = `ingest-${process.pid}-${Date.now()}`;
   const child = spawn(findBinary(process.env["CLICKHOUSE"] ?? "clickhouse") as string, ["server", `--config-file=${join(etc, "config.xml")}`], {
     cwd: dir,
-    env: { ...process.env, [model.names.passwordEnv.default]: admin, [model.names.passwordEnv.ingest]: ingest },
+    env: { ...engineClockEnv(), [model.names.passwordEnv.default]: admin, [model.names.passwordEnv.ingest]: ingest },
     stdio: ["ignore", "ignore", "pipe"],
   });
   child.stderr?.on("data", keep);

@@ -17,6 +17,7 @@ import { loadModel } from "../gen/model/model.ts";
 import { ddlStatements, exampleQueries, hourlyQuery } from "../gen/clickhouse/ddl.ts";
 import { tables } from "../gen/clickhouse/tables.ts";
 import { insertQuery } from "../gen/fluentbit/config.ts";
+import { engineClockEnv, engineNowMs } from "../gen/test/engine-clock.ts";
 import { freePort } from "./net.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -75,7 +76,7 @@ async function runLoggen(ticks: number): Promise<string[]> {
   const dist = join(ROOT, "loggen/dist/main.js");
   const entry = existsSync(dist) ? [dist] : ["--import", "tsx", join(ROOT, "loggen/src/main.ts")];
   const args = [...entry, "--sleep-duration", "10ms", "--max-lines", String(ticks), "--health-port", String(await freePort())];
-  const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 60_000, env: engineClockEnv() });
   assert.equal(r.status, 0, `loggen exited ${r.status}: ${r.stderr}`);
   return r.stdout.split("\n").filter((l) => l !== "");
 }
@@ -111,7 +112,8 @@ describe("contract: loggen -> CRI log -> FluentBit record -> ingest view -> otel
 
     const lines = await runLoggen(TICKS);
     // Other things a pino app writes: every level once, and a line that is not JSON.
-    const t0 = Date.now();
+    // The engine's clock, which loggen shares (gen/test/engine-clock.ts).
+    const t0 = engineNowMs((sql) => engine.query(sql));
     lines.push(...LEVELS.map(([level], i) => JSON.stringify({ level, time: t0 + i, pid: 7, hostname: POD.pod_name, msg: `level ${level}` })));
     lines.push("plain text, not JSON");
     // The runtime stamps each line when it reads it: a little after pino's ms time.

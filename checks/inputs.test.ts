@@ -26,6 +26,7 @@ import {
   freePort,
   localConfig,
   missingPipelineEngines,
+  engineNow,
   nowNs,
   type PodLog,
   podLogFile,
@@ -219,7 +220,7 @@ describe("inputs: every pod, OTLP/HTTP and JSON over HTTP, through real fluent-b
     const traceId = "5b8efff798038103d269b633813fc60c";
     const spanId = "eee19b7ec3c1b174";
     const ctx = trace.setSpanContext(context.active(), { traceId, spanId, traceFlags: TraceFlags.SAMPLED });
-    const sec = Math.floor(Date.now() / 1000);
+    const sec = Math.floor(engineNow() / 1000);
     provider.getLogger("shop.payments", "2.1.0").emit({
       timestamp: [sec, 123_456_789],
       severityNumber: SeverityNumber.ERROR,
@@ -253,7 +254,7 @@ describe("inputs: every pod, OTLP/HTTP and JSON over HTTP, through real fluent-b
 
   test("OTLP/HTTP JSON, as curl sends it: every field in its column", { skip, timeout: 60_000 }, async () => {
     const id = `otlp-json-${process.pid}`;
-    const sec = Math.floor(Date.now() / 1000);
+    const sec = Math.floor(engineNow() / 1000);
     const body = {
       resourceLogs: [
         {

@@ -17,6 +17,7 @@ import { ddlStatements } from "../gen/clickhouse/ddl.ts";
 import { fluentBitLocalConfig, type LocalOptions } from "../gen/fluentbit/config.ts";
 import { CLICKHOUSE_DATA_DIR } from "../gen/model/containers.ts";
 import { loadModel } from "../gen/model/model.ts";
+import { chdbNowMs, engineClockEnv } from "../gen/test/engine-clock.ts";
 import { findBinary } from "./binaries.ts";
 import type { Engine } from "./engines.ts";
 import { freePort } from "./net.ts";
@@ -150,7 +151,7 @@ export async function startClickHouse(dir: string): Promise<ClickHouse> {
     const server = await restartable(base, () =>
       spawn(bin, ["server", `--config-file=${join(etc, "config.xml")}`], {
         cwd: dir,
-        env: { ...process.env, [names.passwordEnv.default]: admin, [names.passwordEnv.ingest]: ingest },
+        env: { ...engineClockEnv(), [names.passwordEnv.default]: admin, [names.passwordEnv.ingest]: ingest },
         stdio: ["ignore", "ignore", "pipe"],
       }),
     );
@@ -170,7 +171,7 @@ export async function startClickHouse(dir: string): Promise<ClickHouse> {
   // query parameters, which HyperDX sends: checks/standin-query-params.mjs does.
   const standinProcess = await restartable(base, () =>
     spawn(process.execPath, ["--import", resolve(ROOT, "checks/standin-query-params.mjs"), standin, String(port), data], {
-      env: { ...process.env, NODE_PATH: resolve(ROOT, "node_modules") },
+      env: { ...engineClockEnv(), NODE_PATH: resolve(ROOT, "node_modules") },
       stdio: ["ignore", "ignore", "pipe"],
     }),
   );
@@ -233,10 +234,16 @@ export function criTime(ns: bigint): string {
 /** otel_logs' Timestamp as toString() prints it. */
 export const storedTime = (cri: string): string => cri.replace("T", " ").replace("Z", "");
 
-/** Epoch nanoseconds now (ms precision, with a distinct sub-ms part per call). */
+// Record times follow the engine's clock (gen/test/engine-clock.ts): this process's clock
+// may be moved (faketime), ClickHouse's and the programs' under test are not.
+const ENGINE_CLOCK_OFFSET_MS = chdbNowMs() - Date.now();
+/** Epoch milliseconds on the engine's clock. */
+export const engineNow = (): number => Date.now() + ENGINE_CLOCK_OFFSET_MS;
+
+/** Epoch nanoseconds now on the engine's clock (ms precision, with a distinct sub-ms part per call). */
 let lastNs = 0n;
 export function nowNs(): bigint {
-  let ns = BigInt(Date.now()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000));
+  let ns = BigInt(engineNow()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000));
   if (ns <= lastNs) ns = lastNs + 1n;
   lastNs = ns;
   return ns;
@@ -256,7 +263,7 @@ export function startFluentBit(config: string, env: Record<string, string>): Flu
   let out = "";
   const keep = (d: Buffer): void => void (out = (out + d.toString()).slice(-8000));
   const start = (): ChildProcess => {
-    const c = spawn(bin, ["-c", config], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const c = spawn(bin, ["-c", config], { env: { ...engineClockEnv(), ...env }, stdio: ["ignore", "pipe", "pipe"] });
     c.stdout?.on("data", keep);
     c.stderr?.on("data", keep);
     return c;

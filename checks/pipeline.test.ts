@@ -13,6 +13,7 @@ import { after, before, describe, test } from "node:test";
 import { tables } from "../gen/clickhouse/tables.ts";
 import { labels } from "../gen/k8s/common.ts";
 import { loadModel } from "../gen/model/model.ts";
+import { engineClockEnv } from "../gen/test/engine-clock.ts";
 import { requireEngine } from "./engines.ts";
 import {
   type ClickHouse,
@@ -90,6 +91,7 @@ describe("pipeline: real fluent-bit into ClickHouse", () => {
     const loggenMain = process.env["LOGGEN"] ?? resolve(ROOT, "loggen/dist/main.js");
     assert.ok(existsSync(loggenMain), `${loggenMain} missing: build loggen first (npm --prefix loggen run build) or set LOGGEN`);
     const loggen = spawn(process.execPath, [loggenMain, "--max-lines", String(LINES), "--rate", String(RATE), "--health-port", String(await freePort())], {
+      env: engineClockEnv(),
       stdio: ["ignore", "pipe", "inherit"],
     });
     children.push(loggen);

@@ -16,6 +16,7 @@ import { tables } from "../gen/clickhouse/tables.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { FAMILIES, hoursAgo, knownAttributes, knownVolume, workload } from "../gen/test/catalog-workload.ts";
 import { endpointKind, freePort, startEndpoint, type Endpoint } from "./clickhouse-endpoint.ts";
+import { engineNowMsAsync } from "../gen/test/engine-clock.ts";
 import { requireEngine } from "./engines.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -25,10 +26,12 @@ const kind = endpointKind();
 const skipAll = requireEngine("report end-to-end tests", kind === undefined ? [{ name: "clickhouse", hint: "clickhouse on PATH / CLICKHOUSE, or ../shared/tools/clickhouse-http-chdb.mjs beside the repository" }] : []);
 const skipGrants = kind === undefined ? "no ClickHouse" : requireEngine("report test of real grants (a stub gives ClickHouse's error texts instead)", kind === "server" ? [] : [{ name: "clickhouse-server", hint: "clickhouse on PATH or CLICKHOUSE" }]);
 
-const FIRST_HOUR = hoursAgo(3);
-const rows = workload(FIRST_HOUR);
+// The workload lives on the engine's clock (gen/test/engine-clock.ts): set once the endpoint is up.
+let NOW = 0;
+let FIRST_HOUR = 0;
+let rows: ReturnType<typeof workload> = [];
 /** --since that starts the window at the workload's hour `offset` (half an hour of margin). */
-const since = (offset: number): string => `${Math.floor((Date.now() - FIRST_HOUR - (offset + 0.5) * 3_600_000) / 1000)}s`;
+const since = (offset: number): string => `${Math.floor((NOW - FIRST_HOUR - (offset + 0.5) * 3_600_000) / 1000)}s`;
 
 interface Run {
   code: number | null;
@@ -78,6 +81,9 @@ describe("report: the four views against ClickHouse's HTTP interface", { skip: s
     assert.equal(build.status, 0, `npm run build in report/: ${build.stderr}${build.stdout}`);
     dir = mkdtempSync(join(tmpdir(), "report-test-"));
     ch = await startEndpoint(kind ?? "chdb-http", dir);
+    NOW = await engineNowMsAsync((sql) => ch.query(sql));
+    FIRST_HOUR = hoursAgo(3, NOW);
+    rows = workload(FIRST_HOUR);
     console.log(`report test: ClickHouse endpoint: ${ch.kind === "server" ? "a clickhouse server" : "chDB behind ../shared/tools/clickhouse-http-chdb.mjs"}`);
     // otel_logs writes wide parts (a file per column) from the first row, as it does in the VM
     // once parts pass 10 MiB; the catalog tables keep compact ones: the storage view meets both.

@@ -102,10 +102,8 @@ ENGINE = Null;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_logs_from_lines TO otel.otel_logs
 DEFINER = default SQL SECURITY DEFINER
-AS WITH
-    parseDateTime64BestEffortOrNull(time, 9, 'UTC') AS runtime_time
-SELECT
-    if(runtime_time IS NULL OR toUnixTimestamp64Second(runtime_time) > 4294276095, now64(9, 'UTC'), runtime_time) AS Timestamp,
+AS SELECT
+    ts AS Timestamp,
     if(ids_valid, trace_id_text, '') AS TraceId,
     if(ids_valid, span_id_text, '') AS SpanId,
     ifNull(flags_value, 0) AS TraceFlags,
@@ -128,6 +126,8 @@ SELECT
     ifNull(count_value, 0) AS Count
 FROM (SELECT
     time,
+    ts,
+    time_kept,
     stream,
     node,
     pod_path,
@@ -148,10 +148,12 @@ FROM (SELECT
     sev_text,
     sev_number,
     service,
-    arrayConcat(if(stream != '', ['log.iostream'], []), arrayMap(p -> toValidUTF8(p.1), leaves)) AS attr_keys,
-    arrayConcat(if(stream != '', [toValidUTF8(stream)], []), arrayMap(p -> multiIf(startsWith(p.2, '"'), substring(if(position(p.2, '\\') = 0, substring(p.2, 2, length(p.2) - 2), JSONExtractString(p.2)), if(exact, 2, 1)), startsWith(p.2, '{') OR startsWith(p.2, '['), if(exact, arrayStringConcat(arrayMap(t -> multiIf(startsWith(t, '"S'), concat('"', substring(t, 3)), startsWith(t, '"N'), substring(t, 3, length(t) - 3), t), extractAll(if(exact, p.2, ''), '"(?:[^"\\\\]|\\\\.)*"|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}\\[\\]:,]|[^\\s]'))), p.2), p.2), leaves)) AS attr_values
+    arrayConcat(if(stream != '', ['log.iostream'], []), if(time_kept, ['log.original_time'], []), arrayMap(p -> toValidUTF8(p.1), leaves)) AS attr_keys,
+    arrayConcat(if(stream != '', [toValidUTF8(stream)], []), if(time_kept, [toValidUTF8(time)], []), arrayMap(p -> multiIf(startsWith(p.2, '"'), substring(if(position(p.2, '\\') = 0, substring(p.2, 2, length(p.2) - 2), JSONExtractString(p.2)), if(exact, 2, 1)), startsWith(p.2, '{') OR startsWith(p.2, '['), if(exact, arrayStringConcat(arrayMap(t -> multiIf(startsWith(t, '"S'), concat('"', substring(t, 3)), startsWith(t, '"N'), substring(t, 3, length(t) - 3), t), extractAll(if(exact, p.2, ''), '"(?:[^"\\\\]|\\\\.)*"|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}\\[\\]:,]|[^\\s]'))), p.2), p.2), leaves)) AS attr_values
 FROM (SELECT
     time,
+    ts,
+    time_kept,
     stream,
     node,
     pod_path,
@@ -175,6 +177,8 @@ FROM (SELECT
     if(arrayExists(p -> startsWith(p.2, '{') AND p.2 != '{}', attr_pairs), arrayFlatten(arrayMap(p -> if(startsWith(p.2, '{') AND p.2 != '{}', arrayMap(q -> (concat(p.1, '.', if(exact, substring(q.1, 2), q.1)), q.2), JSONExtractKeysAndValuesRaw(if(startsWith(p.2, '{'), p.2, '{}'))), [p]), arrayFlatten(arrayMap(p -> if(startsWith(p.2, '{') AND p.2 != '{}', arrayMap(q -> (concat(p.1, '.', if(exact, substring(q.1, 2), q.1)), q.2), JSONExtractKeysAndValuesRaw(if(startsWith(p.2, '{'), p.2, '{}'))), [p]), arrayFlatten(arrayMap(p -> if(startsWith(p.2, '{') AND p.2 != '{}', arrayMap(q -> (concat(p.1, '.', if(exact, substring(q.1, 2), q.1)), q.2), JSONExtractKeysAndValuesRaw(if(startsWith(p.2, '{'), p.2, '{}'))), [p]), attr_pairs)))))), attr_pairs) AS leaves
 FROM (SELECT
     time,
+    ts,
+    time_kept,
     stream,
     node,
     pod_path,
@@ -213,6 +217,8 @@ FROM (SELECT
         if(time_kind = 'Number', ['time'], [])), p.1), top) AS attr_pairs
 FROM (SELECT
     time,
+    ts,
+    time_kept,
     stream,
     node,
     pod_path,
@@ -244,6 +250,8 @@ FROM (SELECT
     level_band > 0 AND level_kind = '' AND ((severity_kind = 'String' AND upper(severity_text) = sev_text) OR (severity_kind = 'Number' AND severity_text = toString(sev_number))) AS severity_mapped
 FROM (SELECT
     time,
+    ts,
+    time_kept,
     stream,
     node,
     pod_path,
@@ -296,6 +304,8 @@ FROM (SELECT
     if(input = 'http' AND service_kind = 'String' AND service_text != '', service_text, '') AS body_service
 FROM (SELECT
     time,
+    ts,
+    time_kept,
     stream,
     node,
     pod_path,
@@ -311,6 +321,8 @@ FROM (SELECT
     arrayMap(v -> multiIf(startsWith(v, '"'), substring(if(position(v, '\\') = 0, substring(v, 2, length(v) - 2), JSONExtractString(v)), if(exact, 2, 1)), startsWith(v, '{') OR startsWith(v, '['), if(exact, arrayStringConcat(arrayMap(t -> multiIf(startsWith(t, '"S'), concat('"', substring(t, 3)), startsWith(t, '"N'), substring(t, 3, length(t) - 3), t), extractAll(if(exact, v, ''), '"(?:[^"\\\\]|\\\\.)*"|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}\\[\\]:,]|[^\\s]'))), v), v), top.2) AS texts
 FROM (SELECT
     time,
+    ts,
+    time_kept,
     stream,
     node,
     pod_path,
@@ -325,6 +337,8 @@ FROM (SELECT
     if(exact, arrayMap(p -> (substring(p.1, 2), p.2), pairs), pairs) AS top
 FROM (SELECT
     time,
+    ts,
+    time_kept,
     stream,
     node,
     pod_path,
@@ -338,6 +352,10 @@ FROM (SELECT
     if(exact, arrayStringConcat(arrayMap(t -> multiIf(startsWith(t, '"'), concat('"S', substring(t, 2)), match(t, '^-?[0-9]'), concat('"N', t, '"'), t), extractAll(if(exact, doc_text, ''), '"(?:[^"\\\\]|\\\\.)*"|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}\\[\\]:,]|[^\\s]'))), doc_text) AS doc
 FROM (SELECT
     time,
+    parseDateTime64BestEffortOrNull(time, 9, 'UTC') AS record_time,
+    record_time IS NULL OR record_time > now64(9, 'UTC') + INTERVAL 3600 SECOND AS replaced,
+    if(replaced, now64(9, 'UTC'), assumeNotNull(record_time)) AS ts,
+    replaced AND time != '' AS time_kept,
     stream,
     node,
     input,
@@ -351,16 +369,16 @@ FROM (SELECT
     line AS doc_text,
     startsWith(trimLeft(doc_text), '{') AS object_like,
     object_like AND match(doc_text, '[0-9][.eE]|[0-9]{19}|-0') AS exact
-FROM otel.otel_logs_ingest)))))))));
+FROM otel.otel_logs_ingest
+WHERE NOT (record_time IS NOT NULL AND toUnixTimestamp64Second(record_time) + 604800 <= toUnixTimestamp(now())))))))))));
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_logs_from_otlp TO otel.otel_logs
 DEFINER = default SQL SECURITY DEFINER
 AS WITH
-    parseDateTime64BestEffortOrNull(time, 9, 'UTC') AS runtime_time,
     CAST(arrayMap(p -> (p.1, if(startsWith(p.2, '"'), JSONExtractString(p.2), p.2)), JSONExtractKeysAndValuesRaw(JSONExtractRaw(otlp_group, 'resource', 'attributes'))), 'Map(String, String)') AS otlp_resource,
     if(otlp_resource['service.name'] != '', otlp_resource['service.name'], 'unknown') AS service
 SELECT
-    if(runtime_time IS NULL OR toUnixTimestamp64Second(runtime_time) > 4294276095, now64(9, 'UTC'), runtime_time) AS Timestamp,
+    ts AS Timestamp,
     lower(trace_id) AS TraceId,
     lower(span_id) AS SpanId,
     toUInt8(JSONExtractUInt(otlp_meta, 'trace_flags') % 256) AS TraceFlags,
@@ -383,16 +401,20 @@ SELECT
     0 AS Count
 FROM (SELECT
     time,
+    ts,
+    time_kept,
     otlp_meta,
     otlp_group,
     trace_id,
     span_id,
     line,
     exact,
-    arrayMap(p -> toValidUTF8(p.1), leaves) AS attr_keys,
-    arrayMap(p -> multiIf(startsWith(p.2, '"'), substring(if(position(p.2, '\\') = 0, substring(p.2, 2, length(p.2) - 2), JSONExtractString(p.2)), if(exact, 2, 1)), startsWith(p.2, '{') OR startsWith(p.2, '['), if(exact, arrayStringConcat(arrayMap(t -> multiIf(startsWith(t, '"S'), concat('"', substring(t, 3)), startsWith(t, '"N'), substring(t, 3, length(t) - 3), t), extractAll(if(exact, p.2, ''), '"(?:[^"\\\\]|\\\\.)*"|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}\\[\\]:,]|[^\\s]'))), p.2), p.2), leaves) AS attr_values
+    arrayConcat(if(time_kept, ['log.original_time'], []), arrayMap(p -> toValidUTF8(p.1), leaves)) AS attr_keys,
+    arrayConcat(if(time_kept, [toValidUTF8(time)], []), arrayMap(p -> multiIf(startsWith(p.2, '"'), substring(if(position(p.2, '\\') = 0, substring(p.2, 2, length(p.2) - 2), JSONExtractString(p.2)), if(exact, 2, 1)), startsWith(p.2, '{') OR startsWith(p.2, '['), if(exact, arrayStringConcat(arrayMap(t -> multiIf(startsWith(t, '"S'), concat('"', substring(t, 3)), startsWith(t, '"N'), substring(t, 3, length(t) - 3), t), extractAll(if(exact, p.2, ''), '"(?:[^"\\\\]|\\\\.)*"|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}\\[\\]:,]|[^\\s]'))), p.2), p.2), leaves)) AS attr_values
 FROM (SELECT
     time,
+    ts,
+    time_kept,
     otlp_meta,
     otlp_group,
     trace_id,
@@ -402,6 +424,8 @@ FROM (SELECT
     if(arrayExists(p -> startsWith(p.2, '{') AND p.2 != '{}', attr_pairs), arrayFlatten(arrayMap(p -> if(startsWith(p.2, '{') AND p.2 != '{}', arrayMap(q -> (concat(p.1, '.', if(exact, substring(q.1, 2), q.1)), q.2), JSONExtractKeysAndValuesRaw(if(startsWith(p.2, '{'), p.2, '{}'))), [p]), arrayFlatten(arrayMap(p -> if(startsWith(p.2, '{') AND p.2 != '{}', arrayMap(q -> (concat(p.1, '.', if(exact, substring(q.1, 2), q.1)), q.2), JSONExtractKeysAndValuesRaw(if(startsWith(p.2, '{'), p.2, '{}'))), [p]), arrayFlatten(arrayMap(p -> if(startsWith(p.2, '{') AND p.2 != '{}', arrayMap(q -> (concat(p.1, '.', if(exact, substring(q.1, 2), q.1)), q.2), JSONExtractKeysAndValuesRaw(if(startsWith(p.2, '{'), p.2, '{}'))), [p]), attr_pairs)))))), attr_pairs) AS leaves
 FROM (SELECT
     time,
+    ts,
+    time_kept,
     otlp_meta,
     otlp_group,
     trace_id,
@@ -411,6 +435,8 @@ FROM (SELECT
     top AS attr_pairs
 FROM (SELECT
     time,
+    ts,
+    time_kept,
     otlp_meta,
     otlp_group,
     trace_id,
@@ -422,6 +448,8 @@ FROM (SELECT
     if(exact, arrayMap(p -> (substring(p.1, 2), p.2), pairs), pairs) AS top
 FROM (SELECT
     time,
+    ts,
+    time_kept,
     otlp_meta,
     otlp_group,
     trace_id,
@@ -432,6 +460,10 @@ FROM (SELECT
     if(exact, arrayStringConcat(arrayMap(t -> multiIf(startsWith(t, '"'), concat('"S', substring(t, 2)), match(t, '^-?[0-9]'), concat('"N', t, '"'), t), extractAll(if(exact, doc_text, ''), '"(?:[^"\\\\]|\\\\.)*"|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}\\[\\]:,]|[^\\s]'))), doc_text) AS doc
 FROM (SELECT
     time,
+    parseDateTime64BestEffortOrNull(time, 9, 'UTC') AS record_time,
+    record_time IS NULL OR record_time > now64(9, 'UTC') + INTERVAL 3600 SECOND AS replaced,
+    if(replaced, now64(9, 'UTC'), assumeNotNull(record_time)) AS ts,
+    replaced AND time != '' AS time_kept,
     trace_id,
     span_id,
     JSONExtractRaw(__internal__, 'log_metadata', 'otlp') AS otlp_meta,
@@ -440,7 +472,52 @@ FROM (SELECT
     toValidUTF8(JSONExtractRaw(otlp_meta, 'attributes')) AS doc_text,
     startsWith(doc_text, '{') AS object_like,
     object_like AND match(doc_text, '[0-9][.eE]|[0-9]{19}|-0') AS exact
-FROM otel.otel_logs_ingest_otlp))))));
+FROM otel.otel_logs_ingest_otlp
+WHERE NOT (record_time IS NOT NULL AND toUnixTimestamp64Second(record_time) + 604800 <= toUnixTimestamp(now()))))))));
+
+CREATE TABLE IF NOT EXISTS otel.otel_logs_refused
+(
+    Hour DateTime('UTC'),
+    Input LowCardinality(String),
+    Source LowCardinality(String),
+    Reason LowCardinality(String),
+    Records SimpleAggregateFunction(sum, UInt64),
+    OldestTime SimpleAggregateFunction(min, DateTime64(9, 'UTC')),
+    NewestTime SimpleAggregateFunction(max, DateTime64(9, 'UTC'))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(Hour)
+ORDER BY (Hour, Input, Source, Reason)
+TTL Hour + INTERVAL 90 DAY
+SETTINGS non_replicated_deduplication_window = 10000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_logs_refused_lines_mv TO otel.otel_logs_refused
+DEFINER = default SQL SECURITY DEFINER
+AS SELECT
+    toStartOfHour(now('UTC')) AS Hour,
+    if(input = 'http', 'json', 'container') AS Input,
+    if(input = 'http', tag, file) AS Source,
+    'older than retention' AS Reason,
+    count() AS Records,
+    min(assumeNotNull(record_time)) AS OldestTime,
+    max(assumeNotNull(record_time)) AS NewestTime
+FROM (SELECT *, parseDateTime64BestEffortOrNull(time, 9, 'UTC') AS record_time FROM otel.otel_logs_ingest)
+WHERE (record_time IS NOT NULL AND toUnixTimestamp64Second(record_time) + 604800 <= toUnixTimestamp(now()))
+GROUP BY Hour, Input, Source, Reason;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_logs_refused_otlp_mv TO otel.otel_logs_refused
+DEFINER = default SQL SECURITY DEFINER
+AS SELECT
+    toStartOfHour(now('UTC')) AS Hour,
+    'otlp' AS Input,
+    JSONExtractString(__internal__, 'group_attributes', 'resource', 'attributes', 'service.name') AS Source,
+    'older than retention' AS Reason,
+    count() AS Records,
+    min(assumeNotNull(record_time)) AS OldestTime,
+    max(assumeNotNull(record_time)) AS NewestTime
+FROM (SELECT *, parseDateTime64BestEffortOrNull(time, 9, 'UTC') AS record_time FROM otel.otel_logs_ingest_otlp)
+WHERE (record_time IS NOT NULL AND toUnixTimestamp64Second(record_time) + 604800 <= toUnixTimestamp(now()))
+GROUP BY Hour, Input, Source, Reason;
 
 CREATE TABLE IF NOT EXISTS otel.otel_attributes
 (

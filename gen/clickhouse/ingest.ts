@@ -67,11 +67,27 @@ export const MAX_ATTRIBUTES = 256;
 /** Nesting flattened into dotted keys (err.message); deeper values are kept as JSON text. */
 export const MAX_DEPTH = 4;
 /**
- * Latest accepted time (2106-01-30). DateTime64(9) reaches 2262, but the TTL computes
- * toDateTime(Timestamp), a UInt32 that wraps after 2106-02-07: such a row would look
- * expired and vanish at insert.
+ * How far ahead of ClickHouse's clock a record's time may be, in seconds. A time further
+ * ahead (a client with a wrong clock, a bad OTLP timeUnixNano) would be stored where no time
+ * range a user looks at reaches it, and kept past retention: the row takes the arrival time
+ * instead, and the time as sent stays in LogAttributes[ORIGINAL_TIME_ATTRIBUTE] (so does a
+ * time that is not one, or is beyond DateTime64(9)'s 2262).
  */
-export const MAX_SECONDS = 4_294_967_295 - 8 * 86_400;
+export const MAX_FUTURE_SECONDS = 3600;
+export const ORIGINAL_TIME_ATTRIBUTE = "log.original_time";
+
+/** The record's time as sent (the ingest tables' `time`), or NULL when it is no time. */
+export const RECORD_TIME = "parseDateTime64BestEffortOrNull(time, 9, 'UTC')";
+
+/**
+ * A record whose time (`t`, Nullable DateTime64) is older than retention: otel_logs' TTL
+ * (toDateTime(Timestamp) + INTERVAL logsDays DAY, gen/clickhouse/ddl.ts) has already expired
+ * it. Such a row is not written to otel_logs (and so not to the rollup or the catalog, whose
+ * views read otel_logs' inserted blocks before TTL drops anything) but counted in the refused
+ * table (gen/clickhouse/refused.ts). Int64 seconds: toDateTime would wrap times before 1970.
+ */
+export const olderThanRetention = (t: string, logsDays: number): string =>
+  `(${t} IS NOT NULL AND toUnixTimestamp64Second(${t}) + ${logsDays * 86_400} <= toUnixTimestamp(now()))`;
 
 /** pino's levels (and the usual names) -> OTel SeverityText and SeverityNumber. */
 export const SEVERITIES = [
@@ -145,8 +161,8 @@ const cappedMap = (keys: string, values: string): string =>
  * (`{ table }`). Each stage names the columns it passes on: the planner's work grows with
  * nesting depth times columns, and ClickHouse plans this query again for every INSERT.
  */
-const stage = (select: readonly string[], from: string | { readonly table: string }, helpers: readonly string[] = []): string =>
-  `${helpers.length > 0 ? `WITH\n    ${helpers.join(",\n    ")}\n` : ""}SELECT\n    ${select.join(",\n    ")}\nFROM ${typeof from === "string" ? `(${from})` : from.table}`;
+const stage = (select: readonly string[], from: string | { readonly table: string }, helpers: readonly string[] = [], where?: string): string =>
+  `${helpers.length > 0 ? `WITH\n    ${helpers.join(",\n    ")}\n` : ""}SELECT\n    ${select.join(",\n    ")}\nFROM ${typeof from === "string" ? `(${from})` : from.table}${where === undefined ? "" : `\nWHERE ${where}`}`;
 
 /**
  * Fields of a JSON line (or a posted JSON body) that can become columns; the rest goes to
@@ -192,12 +208,12 @@ export type IngestKind = "lines" | "otlp";
  * into its ingest table. Built as nested stages so that each expression is written once and
  * later stages read its result as a column (an alias would be inlined at every use).
  */
-export function ingestSelect(names: Names, kind: IngestKind): string {
-  return ingestStages(names, kind).at(-1) ?? "";
+export function ingestSelect(names: Names, kind: IngestKind, logsDays: number): string {
+  return ingestStages(names, kind, logsDays).at(-1) ?? "";
 }
 
 /** Every stage of ingestSelect (the last is the whole SELECT), for tests and profiling. */
-export function ingestStages(names: Names, kind: IngestKind): string[] {
+export function ingestStages(names: Names, kind: IngestKind, logsDays: number): string[] {
   const t = tables(names);
   const pick = (otlp: string, lines: string): string => (kind === "otlp" ? otlp : lines);
   const levelNames = [...SEVERITIES.map((s) => [s.text.toLowerCase(), s.level] as const), ...Object.entries(LEVEL_ALIASES)];
@@ -209,8 +225,16 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
   // column a stage passes on costs planning time, and ClickHouse plans the view per INSERT).
   const source =
     kind === "otlp"
-      ? ["time", "otlp_meta", "otlp_group", "trace_id", "span_id", "line"]
-      : ["time", "stream", "node", "pod_path", "label_service", "label_attributes", "input", "tag", "line"];
+      ? ["time", "ts", "time_kept", "otlp_meta", "otlp_group", "trace_id", "span_id", "line"]
+      : ["time", "ts", "time_kept", "stream", "node", "pod_path", "label_service", "label_attributes", "input", "tag", "line"];
+  // The row's time: the record's, else (none, unreadable, or too far ahead) the arrival
+  // time; then a time that was sent is kept as an attribute (time_kept).
+  const when = [
+    `${RECORD_TIME} AS record_time`,
+    `record_time IS NULL OR record_time > now64(9, 'UTC') + INTERVAL ${MAX_FUTURE_SECONDS} SECOND AS replaced`,
+    "if(replaced, now64(9, 'UTC'), assumeNotNull(record_time)) AS ts",
+    "replaced AND time != '' AS time_kept",
+  ];
 
   // 1. The line (or body), without the newline docker's json-file keeps; invalid UTF-8 ->
   //    U+FFFD. The document whose keys become attributes: the line when it is a JSON object,
@@ -223,6 +247,7 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
     kind === "otlp"
       ? [
           "time",
+          ...when,
           "trace_id",
           "span_id",
           "JSONExtractRaw(__internal__, 'log_metadata', 'otlp') AS otlp_meta",
@@ -234,6 +259,7 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
         ]
       : [
           "time",
+          ...when,
           "stream",
           "node",
           "input",
@@ -250,6 +276,9 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
           `object_like AND match(doc_text, ${sqlString(INEXACT_NUMBER)}) AS exact`,
         ],
     { table: kind === "otlp" ? t.otlpIngest : t.ingest },
+    [],
+    // Records older than retention are counted in the refused table instead (gen/clickhouse/refused.ts).
+    `NOT ${olderThanRetention("record_time", logsDays)}`,
   );
   const s2 = stage([...source, "object_like", "exact", `${exactRewrite("doc_text")} AS doc`], s1);
   // 2. The top-level keys with their raw values (an invalid document gives none: the parser
@@ -356,8 +385,8 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
   // What the remaining stages pass on: from here on only what the row needs.
   const rest =
     kind === "otlp"
-      ? ["time", "otlp_meta", "otlp_group", "trace_id", "span_id", "line", "exact"]
-      : ["time", "stream", "node", "pod_path", "label_attributes", "line", "exact", "is_json", "body_text", "trace_id_text", "span_id_text", "random_string_text", "count_value", "rnd_value", "rstr_valid", "ids_valid", "flags_value", "scope_name", "sev_text", "sev_number", "service"];
+      ? ["time", "ts", "time_kept", "otlp_meta", "otlp_group", "trace_id", "span_id", "line", "exact"]
+      : ["time", "ts", "time_kept", "stream", "node", "pod_path", "label_attributes", "line", "exact", "is_json", "body_text", "trace_id_text", "span_id_text", "random_string_text", "count_value", "rnd_value", "rstr_valid", "ids_valid", "flags_value", "scope_name", "sev_text", "sev_number", "service"];
   // OTLP: every attribute stays an attribute (the line's stages 3-4 do not apply).
   const attrStages = kind === "otlp" ? [stage([...rest, "top AS attr_pairs"], s3)] : lineFieldStages();
   const attrs = attrStages.at(-1) ?? s3;
@@ -366,15 +395,21 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
   const s8 = stage(
     [
       ...rest,
-      pick("arrayMap(p -> toValidUTF8(p.1), leaves) AS attr_keys", "arrayConcat(if(stream != '', ['log.iostream'], []), arrayMap(p -> toValidUTF8(p.1), leaves)) AS attr_keys"),
-      pick(`arrayMap(p -> ${textOf("p.2")}, leaves) AS attr_values`, `arrayConcat(if(stream != '', [toValidUTF8(stream)], []), arrayMap(p -> ${textOf("p.2")}, leaves)) AS attr_values`),
+      // The time as sent, when the row took the arrival time instead.
+      pick(
+        `arrayConcat(if(time_kept, [${sqlString(ORIGINAL_TIME_ATTRIBUTE)}], []), arrayMap(p -> toValidUTF8(p.1), leaves)) AS attr_keys`,
+        `arrayConcat(if(stream != '', ['log.iostream'], []), if(time_kept, [${sqlString(ORIGINAL_TIME_ATTRIBUTE)}], []), arrayMap(p -> toValidUTF8(p.1), leaves)) AS attr_keys`,
+      ),
+      pick(
+        `arrayConcat(if(time_kept, [toValidUTF8(time)], []), arrayMap(p -> ${textOf("p.2")}, leaves)) AS attr_values`,
+        `arrayConcat(if(stream != '', [toValidUTF8(stream)], []), if(time_kept, [toValidUTF8(time)], []), arrayMap(p -> ${textOf("p.2")}, leaves)) AS attr_values`,
+      ),
     ],
     s7,
   );
   const resource = ["k8s.namespace.name", "k8s.pod.name", "k8s.pod.uid", "k8s.container.name", "k8s.container.restart_count", "k8s.node.name"];
   const resourceValues = "[pod_path[1], pod_path[2], pod_path[3], pod_path[4], pod_path[5], node]";
   const helpers = [
-    "parseDateTime64BestEffortOrNull(time, 9, 'UTC') AS runtime_time",
     ...(kind === "otlp"
       ? [
           `${attributeMap("JSONExtractRaw(otlp_group, 'resource', 'attributes')")} AS otlp_resource`,
@@ -387,7 +422,7 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
   // every input. OTLP records map as the OpenTelemetry Collector's ClickHouse exporter maps
   // them: attributes to maps of strings, the body as its text, severity as sent.
   const row: Record<OtelLogsColumn, string> = {
-    Timestamp: `if(runtime_time IS NULL OR toUnixTimestamp64Second(runtime_time) > ${MAX_SECONDS}, now64(9, 'UTC'), runtime_time)`,
+    Timestamp: "ts",
     TraceId: pick("lower(trace_id)", "if(ids_valid, trace_id_text, '')"),
     SpanId: pick("lower(span_id)", "if(ids_valid, span_id_text, '')"),
     TraceFlags: pick("toUInt8(JSONExtractUInt(otlp_meta, 'trace_flags') % 256)", "ifNull(flags_value, 0)"),
@@ -424,7 +459,7 @@ export const ingestTables = (names: Names): string[] => [nullTable(tables(names)
 
 // DEFINER = default: the view writes otel_logs with the admin's rights, so the ingest user
 // needs INSERT on the Null table only.
-export const ingestViews = (names: Names): string[] => {
+export const ingestViews = (names: Names, logsDays: number): string[] => {
   const t = tables(names);
   return (
     [
@@ -434,6 +469,6 @@ export const ingestViews = (names: Names): string[] => {
   ).map(
     ([view, kind]) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${view} TO ${t.logs}
 DEFINER = default SQL SECURITY DEFINER
-AS ${ingestSelect(names, kind)}`,
+AS ${ingestSelect(names, kind, logsDays)}`,
   );
 };

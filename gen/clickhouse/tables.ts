@@ -20,6 +20,10 @@ export interface Tables {
   readonly patternsView: string;
   readonly volume: string;
   readonly volumeView: string;
+  /** Records not stored because of their time (gen/clickhouse/refused.ts), and the views on each ingest table that count them. */
+  readonly refused: string;
+  readonly refusedLinesView: string;
+  readonly refusedOtlpView: string;
 }
 
 export function tables(names: Names): Tables {
@@ -38,5 +42,8 @@ export function tables(names: Names): Tables {
     patternsView: q(names.patternsView),
     volume: q(names.volumeTable),
     volumeView: q(names.volumeView),
+    refused: q(names.refusedTable),
+    refusedLinesView: q(names.refusedLinesView),
+    refusedOtlpView: q(names.refusedOtlpView),
   };
 }

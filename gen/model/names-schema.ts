@@ -32,6 +32,10 @@ const SHAPE = {
   patternsView: IDENTIFIER,
   volumeTable: IDENTIFIER,
   volumeView: IDENTIFIER,
+  /** Records not stored because of their time, and the views that count them (gen/clickhouse/refused.ts). */
+  refusedTable: IDENTIFIER,
+  refusedLinesView: IDENTIFIER,
+  refusedOtlpView: IDENTIFIER,
   /** ClickHouse users: FluentBit may only INSERT, HyperDX (and the report) may only read. */
   ingestUser: IDENTIFIER,
   readerUser: IDENTIFIER,

@@ -27,6 +27,7 @@ import { DEDUPLICATION_WINDOW, ddlStatements } from "../clickhouse/ddl.ts";
 import { tables } from "../clickhouse/tables.ts";
 import { insertQuery } from "../fluentbit/config.ts";
 import { loadModel } from "../model/model.ts";
+import { chdbNowMs } from "./engine-clock.ts";
 import { FAMILIES, hoursAgo, knownAttributes, knownVolume, workload, type LogRow } from "./catalog-workload.ts";
 
 const model = loadModel(resolve(import.meta.dirname, "../.."));
@@ -49,9 +50,11 @@ function insert(rows: readonly LogRow[], settings = ""): void {
 }
 
 // Three whole hours of data ending an hour ago (inside otel_logs' TTL).
-const FIRST_HOUR = hoursAgo(3);
+// On the engine's clock (gen/test/engine-clock.ts), read before any session opens.
+const NOW = chdbNowMs();
+const FIRST_HOUR = hoursAgo(3, NOW);
 /** --since that starts the window at the workload's hour `offset`, whenever the test runs (half an hour of margin). */
-const since = (offset: number): number => Math.floor((Date.now() - FIRST_HOUR - (offset + 0.5) * 3_600_000) / 1000);
+const since = (offset: number): number => Math.floor((NOW - FIRST_HOUR - (offset + 0.5) * 3_600_000) / 1000);
 const rows = workload(FIRST_HOUR);
 const known = knownAttributes(rows);
 
@@ -316,7 +319,7 @@ describe("the catalog behind the ingest view, as FluentBit inserts (the generate
   });
 
   it("counts a chunk FluentBit sends twice once, like otel_logs, and equal chunks at other times twice", () => {
-    const hour = hoursAgo(1);
+    const hour = hoursAgo(1, NOW);
     // One container line as FluentBit posts it (gen/fluentbit/config.ts: insertQuery).
     const line = (i: number, second: number): string =>
       JSON.stringify({

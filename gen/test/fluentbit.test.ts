@@ -24,6 +24,7 @@ import { INGEST_COLUMNS } from "../clickhouse/ingest.ts";
 import { tables } from "../clickhouse/tables.ts";
 import { loadModel } from "../model/model.ts";
 import { requireEngine } from "../../checks/engines.ts";
+import { engineNowMs, rfc3339 } from "./engine-clock.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const model = loadModel(ROOT);
@@ -269,7 +270,7 @@ test("ClickHouse accepts what FluentBit posts, and ignores FluentBit's own extra
   const session = new Session();
   try {
     for (const statement of ddlStatements(model)) session.query(statement);
-    const now = new Date().toISOString().replace(/Z$/, "123456Z");
+    const now = rfc3339(engineNowMs((sql) => session.query(sql, "TSV")), "123456000");
     session.query(`${insertQuery(INGEST)}\n{"time":"${now}","stream":"stdout","_p":"F","log":"hello","file":"/var/log/pods/a_b_c/d/0.log","node":"n"}\n`);
     assert.equal(session.query(`SELECT Body FROM ${DATABASE}.${LOGS_TABLE}`, "TSV").trim(), "hello");
   } finally {

@@ -5,10 +5,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Session } from "chdb";
 import { ddlStatements } from "../clickhouse/ddl.ts";
-import { ingestSelect, MAX_ATTRIBUTES, MAX_SECONDS } from "../clickhouse/ingest.ts";
+import { ingestSelect, MAX_ATTRIBUTES, MAX_FUTURE_SECONDS, ORIGINAL_TIME_ATTRIBUTE } from "../clickhouse/ingest.ts";
+import { OLDER_THAN_RETENTION, refusedQuery } from "../clickhouse/refused.ts";
 import { tables } from "../clickhouse/tables.ts";
 import { insertQuery } from "../fluentbit/config.ts";
 import { loadModel } from "../model/model.ts";
+import { DAY_MS, engineNowMs, HOUR_MS, rfc3339, storedTime } from "./engine-clock.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const model = loadModel(ROOT);
@@ -52,8 +54,12 @@ before(() => {
 });
 after(() => session.cleanup());
 
+// Record times come from the engine's clock (gen/test/engine-clock.ts), never fixed dates.
+const now = (): number => engineNowMs((sql) => session.query(sql, "TSV"));
 let seq = 0;
-const nowTime = (): string => `${new Date().toISOString().slice(0, 19)}.${String(++seq).padStart(9, "0")}Z`;
+const nowTime = (): string => rfc3339(now(), String(++seq).padStart(9, "0"));
+/** RFC 3339 UTC time `msAgo` milliseconds before the engine's now, whole seconds, with the given 9-digit fraction. */
+const agoTime = (msAgo: number, fraction = "000000000"): string => rfc3339(now() - msAgo, fraction);
 
 /** Inserts the lines as FluentBit does and returns their rows, in insert order. */
 function ingest(lines: readonly Line[]): Row[] {
@@ -82,9 +88,9 @@ const LOGGEN_LINE = '{"level":30,"time":1795238712748,"pid":7,"hostname":"loggen
 
 describe("the ingest view (container line -> otel_logs row) on chDB", () => {
   test("a loggen line becomes exactly the row contract", () => {
-    const time = "2026-11-21T09:37:24.500668410Z";
+    const time = agoTime(HOUR_MS, "500668410");
     assert.deepEqual(one(LOGGEN_LINE, { time }), {
-      Timestamp: "2026-11-21 09:37:24.500668410",
+      Timestamp: storedTime(time),
       TraceId: "",
       SpanId: "",
       TraceFlags: 0,
@@ -112,7 +118,7 @@ describe("the ingest view (container line -> otel_logs row) on chDB", () => {
   test("both views' columns are otel_logs columns, with every column of the contract", () => {
     const table = session.query(`SELECT name FROM system.columns WHERE database = '${DATABASE}' AND table = '${LOGS_TABLE}' AND default_kind IN ('', 'DEFAULT')`, "TSV").trim().split("\n");
     for (const kind of ["lines", "otlp"] as const) {
-      const described = session.query(`DESCRIBE (${ingestSelect(names, kind)}) FORMAT JSONEachRow`, "JSONEachRow");
+      const described = session.query(`DESCRIBE (${ingestSelect(names, kind, model.settings.retention.logsDays)}) FORMAT JSONEachRow`, "JSONEachRow");
       const produced = described.split("\n").filter((l) => l !== "").map((l) => (JSON.parse(l) as { name: string }).name);
       assert.deepEqual([...produced].sort(), [...table].sort(), `the ${kind} view writes every insertable column of otel_logs, and nothing else`);
     }
@@ -162,15 +168,19 @@ describe("the ingest view (container line -> otel_logs row) on chDB", () => {
   });
 
   test("Timestamp is the runtime's time, to the nanosecond, in UTC", () => {
-    const today = new Date().toISOString().slice(0, 10);
+    // An instant three hours ago, in UTC and as a runtime in UTC+01:00 writes it.
+    const base = agoTime(3 * HOUR_MS).slice(0, 19);
+    const day = base.slice(0, 10);
+    const clock = base.slice(11, 19);
+    const plusOne = new Date(Date.parse(`${base}Z`) + HOUR_MS).toISOString().slice(0, 19);
     const cases: [string, string][] = [
-      [`${today}T09:37:24.500668410Z`, `${today} 09:37:24.500668410`],
-      [`${today}T09:37:24.000000001Z`, `${today} 09:37:24.000000001`],
-      [`${today}T09:37:24.999999999Z`, `${today} 09:37:24.999999999`],
-      [`${today}T09:37:24.123456789+01:00`, `${today} 08:37:24.123456789`],
+      [`${base}.500668410Z`, `${day} ${clock}.500668410`],
+      [`${base}.000000001Z`, `${day} ${clock}.000000001`],
+      [`${base}.999999999Z`, `${day} ${clock}.999999999`],
+      [`${plusOne}.123456789+01:00`, `${day} ${clock}.123456789`],
       // docker's json-file writes fewer digits.
-      [`${today}T01:40:03.53412Z`, `${today} 01:40:03.534120000`],
-      [`${today}T01:40:03Z`, `${today} 01:40:03.000000000`],
+      [`${base}.53412Z`, `${day} ${clock}.534120000`],
+      [`${base}Z`, `${day} ${clock}.000000000`],
     ];
     const rows = ingest(cases.map(([time]) => ({ log: '{"msg":"t","time":1}', time })));
     assert.deepEqual(rows.map((r) => r.Timestamp).sort(), cases.map(([, stored]) => stored).sort());
@@ -181,13 +191,36 @@ describe("the ingest view (container line -> otel_logs row) on chDB", () => {
   });
 
   test("a time the runtime should never write still yields a valid, current time", () => {
-    const now = Date.now();
-    for (const time of ["", "garbage", "2999-01-01T00:00:00Z", `${new Date().getFullYear() + 200}-01-01T00:00:00.000000001Z`]) {
+    const t0 = now();
+    for (const time of ["", "garbage"]) {
       const row = one('{"msg":"t"}', { time });
       const stored = Date.parse(`${row.Timestamp.replace(" ", "T")}Z`);
-      assert.ok(Math.abs(stored - now) < 30_000, `${JSON.stringify(time)} -> ${row.Timestamp} is now`);
+      assert.ok(Math.abs(stored - t0) < 30_000, `${JSON.stringify(time)} -> ${row.Timestamp} is now`);
+      // What was sent is kept; nothing is invented when nothing was.
+      assert.equal(row.LogAttributes[ORIGINAL_TIME_ATTRIBUTE], time === "" ? undefined : time);
     }
-    assert.ok(MAX_SECONDS < 2 ** 32, "the latest accepted time still fits the TTL's DateTime");
+  });
+
+  test(`a time more than ${MAX_FUTURE_SECONDS} s ahead: the arrival time, the time as sent kept in LogAttributes`, () => {
+    const t0 = now();
+    const ahead = [
+      agoTime(-(MAX_FUTURE_SECONDS + 120) * 1000, "000000001"),
+      agoTime(-400 * DAY_MS),
+      "2999-01-01T00:00:00Z",
+      // Past 2106, where the TTL's DateTime would wrap.
+      `${new Date(t0).getUTCFullYear() + 200}-01-01T00:00:00.000000001Z`,
+    ];
+    for (const time of ahead) {
+      const row = one('{"msg":"t"}', { time });
+      const stored = Date.parse(`${row.Timestamp.replace(" ", "T")}Z`);
+      assert.ok(Math.abs(stored - t0) < 30_000, `${time} -> ${row.Timestamp} is the arrival time`);
+      assert.equal(row.LogAttributes[ORIGINAL_TIME_ATTRIBUTE], time);
+    }
+    // Within the skew, the time is the record's own.
+    const near = agoTime(-(MAX_FUTURE_SECONDS - 120) * 1000, "000000002");
+    const row = one('{"msg":"t"}', { time: near });
+    assert.equal(row.Timestamp, storedTime(near));
+    assert.equal(row.LogAttributes[ORIGINAL_TIME_ATTRIBUTE], undefined);
   });
 
   test("a line that is not JSON keeps its text as Body", () => {
@@ -333,7 +366,7 @@ describe("the ingest view (container line -> otel_logs row) on chDB", () => {
   test("the same chunk inserted twice is stored once, in otel_logs and in the hourly view", () => {
     session.query(`TRUNCATE TABLE ${TABLE}`);
     session.query(`TRUNCATE TABLE ${HOURLY}`);
-    const body = [1, 2, 3].map((n) => JSON.stringify({ time: `${new Date().toISOString().slice(0, 19)}.00000000${n}Z`, stream: "stdout", log: `{"count":${n},"msg":"dup"}`, file: FILE, node: NODE })).join("\n");
+    const body = [1, 2, 3].map((n) => JSON.stringify({ time: agoTime(0, `00000000${n}`), stream: "stdout", log: `{"count":${n},"msg":"dup"}`, file: FILE, node: NODE })).join("\n");
     for (let i = 0; i < 3; i++) session.query(`${insertQuery(INGEST)}\n${body}\n`);
     assert.equal(session.query(`SELECT count() FROM ${TABLE}`, "TSV").trim(), "3");
     assert.equal(session.query(`SELECT countMerge(LogCount) FROM ${HOURLY}`, "TSV").trim(), "3");
@@ -426,7 +459,7 @@ describe("the ingest view for every pod and the HTTP inputs, on chDB", () => {
   });
 
   test("http input: the posted object is the line; service from its body, else the path", () => {
-    const time = `${new Date().toISOString().slice(0, 19)}.123456789Z`;
+    const time = agoTime(0, "123456789");
     const rows = ingestRecords([
       { tag: "orders", input: "http", time, log: { message: "hello", level: "warn", service: "checkout", user: { id: 7 } } },
       { tag: "payments", input: "http", time: time.replace("123456789", "123456790"), log: { message: "from path", service: 5 } },
@@ -455,7 +488,7 @@ describe("the ingest view for every pod and the HTTP inputs, on chDB", () => {
   });
 
   test("OTLP: each field in the column the Collector's ClickHouse exporter uses", () => {
-    const time = `${new Date().toISOString().slice(0, 19)}.000000007Z`;
+    const time = agoTime(0, "000000007");
     // As fluent-bit 5.0.7 sends a protobuf record after the Lua stage (gen/fluentbit/lua.ts);
     // __internal__'s own trace_id/span_id are the raw bytes FluentBit cannot render, unused.
     const record = {
@@ -506,5 +539,58 @@ describe("the ingest view for every pod and the HTTP inputs, on chDB", () => {
     });
     // A map body is its JSON text; no service.name: unknown; nothing else invented.
     assert.deepEqual([kv?.Body, kv?.ServiceName, kv?.SeverityText, kv?.SeverityNumber, kv?.LogAttributes, kv?.ResourceAttributes], ['{"a":"b","n":1}', "unknown", "", 0, {}, {}]);
+  });
+});
+
+describe("retention: a record older than it is refused and counted, never half-stored (chDB)", () => {
+  const { volume: VOLUME, patterns: PATTERNS, attributes: ATTRIBUTES, refused: REFUSED } = tables(names);
+  const days = model.settings.retention.logsDays;
+  // Ages as in the issue for the default 7 days: 10, 8, 6 and 0 days.
+  const ages = [days + 3, days + 1, days - 1, 0].map((d) => d * DAY_MS + 60_000);
+  const count = (sql: string): number => Number(session.query(sql, "TSV").trim());
+
+  test("container lines, JSON posts and OTLP records: otel_logs, the hourly rollup, volume and catalog agree; the rest is refused", () => {
+    for (const t of [TABLE, HOURLY, VOLUME, PATTERNS, ATTRIBUTES, REFUSED]) session.query(`TRUNCATE TABLE ${t}`);
+    const lines = ages.map((age, i) => ({ time: agoTime(age, `00000000${i}`), stream: "stdout", log: `{"msg":"aged","count":${i}}`, file: FILE, node: NODE }));
+    const posts = ages.map((age, i) => ({ time: agoTime(age, `00000001${i}`), input: "http", tag: "orders", log: { message: "aged post", n: i } }));
+    const otlp = ages.map((age, i) => ({
+      time: agoTime(age, `00000002${i}`),
+      log: "aged record",
+      trace_id: "",
+      span_id: "",
+      __internal__: { group_attributes: { resource: { attributes: { "service.name": "checkout" } }, scope: {} }, log_metadata: { otlp: { attributes: { n: i } } } },
+    }));
+    session.query(`${insertQuery(INGEST)}\n${[...lines, ...posts].map((r) => JSON.stringify(r)).join("\n")}\n`);
+    session.query(`${insertQuery(OTLP_INGEST)}\n${otlp.map((r) => JSON.stringify(r)).join("\n")}\n`);
+
+    const kept = 3 * 2;
+    assert.equal(count(`SELECT count() FROM ${TABLE}`), kept, "otel_logs: the two younger records of each input");
+    assert.equal(count(`SELECT countMerge(LogCount) FROM ${HOURLY}`), kept, "the hourly rollup counts what otel_logs stores");
+    assert.equal(count(`SELECT sum(Rows) FROM ${VOLUME}`), kept, "the volume table counts what otel_logs stores");
+    assert.equal(count(`SELECT sum(Rows) FROM ${PATTERNS}`), kept, "the patterns table counts what otel_logs stores");
+    assert.equal(count(`SELECT sum(Rows) FROM ${ATTRIBUTES} WHERE Scope = 'ResourceAttributes' AND Key = 'service.name'`), kept, "the attribute catalog counts what otel_logs stores");
+    assert.equal(count(`SELECT min(toUnixTimestamp(Timestamp)) FROM ${TABLE}`) * 1000 > now() - days * DAY_MS, true, "nothing stored is older than retention");
+
+    // Counted where `npm run report -- refused` looks, per input and source, with their times.
+    const refused = session
+      .query(`${refusedQuery(names)} FORMAT JSONEachRow`, "JSONEachRow")
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => JSON.parse(l) as { input: string; source: string; reason: string; records: string | number; oldest: string; newest: string });
+    assert.deepEqual(
+      refused.map((r) => [r.input, r.source, r.reason, Number(r.records), r.oldest, r.newest]),
+      [
+        ["container", FILE, OLDER_THAN_RETENTION, 2, storedTime(lines[0]?.time ?? ""), storedTime(lines[1]?.time ?? "")],
+        ["json", "orders", OLDER_THAN_RETENTION, 2, storedTime(posts[0]?.time ?? ""), storedTime(posts[1]?.time ?? "")],
+        ["otlp", "checkout", OLDER_THAN_RETENTION, 2, storedTime(otlp[0]?.time ?? ""), storedTime(otlp[1]?.time ?? "")],
+      ],
+    );
+  });
+
+  test("a retried chunk of old records is counted once", () => {
+    session.query(`TRUNCATE TABLE ${REFUSED}`);
+    const body = [1, 2].map((n) => JSON.stringify({ time: agoTime((days + 2) * DAY_MS, `00000000${n}`), stream: "stdout", log: `old ${n}`, file: FILE, node: NODE })).join("\n");
+    for (let i = 0; i < 3; i++) session.query(`${insertQuery(INGEST)}\n${body}\n`);
+    assert.equal(count(`SELECT sum(Records) FROM ${REFUSED}`), 2);
   });
 });

@@ -9,8 +9,12 @@ import { clockTicks, cpuSeconds, freePort, Loggen, noProcCpu } from "./helpers.t
 
 /** Seconds measured per run: utime and stime count in 10 ms ticks, ~1/10 of the figure at 1,000/s. */
 const WINDOW_S = 3;
-/** The bound at 1,000 lines/s: 5% of one core (0.3 CPU-s per 6 s); ~3% measured through a pipe. */
-const MAX_CORE_SHARE_AT_1000 = 0.05;
+/**
+ * The bound at 1,000 lines/s: 10% of one core. ~3-4% measured through a pipe on an idle machine,
+ * 5.6-6.0% while the machine was busy or under faketime (every clock read goes through
+ * libfaketime); the busy-wait this guards against cost 40-90%.
+ */
+const MAX_CORE_SHARE_AT_1000 = 0.1;
 
 // REQUIRE_ENGINES=1 or a list naming "proc" makes a missing /proc a failure (loggen/ is its own
 // package: this mirrors checks/engines.ts).
