@@ -16,11 +16,16 @@ import { tables } from "../gen/clickhouse/tables.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { FAMILIES, hoursAgo, knownAttributes, knownVolume, workload } from "../gen/test/catalog-workload.ts";
 import { endpointKind, freePort, startEndpoint, type Endpoint } from "./clickhouse-endpoint.ts";
-import { engineNowMsAsync } from "../gen/test/engine-clock.ts";
+import { OLDER_THAN_RETENTION } from "../gen/clickhouse/refused.ts";
+import { insertQuery } from "../gen/fluentbit/config.ts";
+import { DAY_MS, engineNowMsAsync, rfc3339 } from "../gen/test/engine-clock.ts";
 import { requireEngine } from "./engines.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const LOGS = tables(loadModel(ROOT).names).logs;
+const MODEL = loadModel(ROOT);
+const { logs: LOGS, ingest: INGEST } = tables(MODEL.names);
+const LOGS_DAYS = MODEL.settings.retention.logsDays;
+const OLD_FILE = "/var/log/pods/otel-demo_old-0_00000000-0000-0000-0000-000000000000/old/0.log";
 const BUILT = join(ROOT, "report/dist/report/src/main.js");
 const kind = endpointKind();
 const skipAll = requireEngine("report end-to-end tests", kind === undefined ? [{ name: "clickhouse", hint: "clickhouse on PATH / CLICKHOUSE, or ../shared/tools/clickhouse-http-chdb.mjs beside the repository" }] : []);
@@ -93,6 +98,9 @@ describe("report: the four views against ClickHouse's HTTP interface", { skip: s
     for (const part of [rows.slice(0, half), rows.slice(half)]) {
       await ch.query(`INSERT INTO ${LOGS} FORMAT JSONEachRow\n${part.map((r) => JSON.stringify(r)).join("\n")}`);
     }
+    // Three container lines older than retention, as FluentBit posts them after a long outage.
+    const old = (i: number): string => JSON.stringify({ time: rfc3339(NOW - (LOGS_DAYS + 1 + i) * DAY_MS), stream: "stdout", log: `old ${i}`, file: OLD_FILE, node: "n" });
+    await ch.query(`${insertQuery(INGEST)}\n${[0, 1, 2].map(old).join("\n")}`);
   });
   after(async () => {
     await ch?.stop();
@@ -157,6 +165,19 @@ describe("report: the four views against ClickHouse's HTTP interface", { skip: s
         ["payments", "ERROR", 150],
       ],
     );
+  });
+
+  it("refused: records older than retention, per hour of arrival, input and source", async () => {
+    type R = { input: string; source: string; reason: string; records: number; oldest: string; newest: string };
+    const got = await json<R>(["refused", "--since", "1h"]);
+    assert.deepEqual(
+      got.map((r) => [r.input, r.source, r.reason, r.records, r.oldest, r.newest]),
+      [["container", OLD_FILE, OLDER_THAN_RETENTION, 3, rfc3339(NOW - (LOGS_DAYS + 3) * DAY_MS), rfc3339(NOW - (LOGS_DAYS + 1) * DAY_MS)]],
+    );
+    const table = await report(["refused", "--url", ch.url]);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /^HOUR \(UTC\)\s+INPUT\s+SOURCE\s+REASON\s+RECORDS\s+OLDEST TIME\s+NEWEST TIME$/m);
+    assert.match(table.stdout, /^3 records not stored in all retained hours/m);
   });
 
   it("storage: bytes per column and compression ratio from system.parts_columns", async () => {

@@ -263,7 +263,7 @@ const integer = (n: number): string => {
 };
 
 /** The window's first instant: the start of the hour `seconds` ago, on the server's clock. */
-const windowStart = (seconds: number): string => `toStartOfHour(now() - toIntervalSecond(${integer(seconds)}))`;
+export const windowStart = (seconds: number): string => `toStartOfHour(now() - toIntervalSecond(${integer(seconds)}))`;
 
 function where(f: ReportFilters, columns: { time: string; service: string; severity?: string }, indent = ""): string {
   const conditions: string[] = [];

@@ -9,6 +9,7 @@
 // predicate, olderThanRetention, evaluated with the same now()), so the two cannot disagree.
 import type { Model } from "../model/model.ts";
 import type { Names } from "../model/names-schema.ts";
+import { windowStart } from "./catalog.ts";
 import { olderThanRetention, RECORD_TIME, sqlString } from "./ingest.ts";
 import { tables } from "./tables.ts";
 
@@ -74,7 +75,7 @@ export function refusedStatements(model: Model, dedupWindow: number): string[] {
 export const refusedObjects = (names: Names): string[] => [names.refusedTable, names.refusedLinesView, names.refusedOtlpView];
 
 /** Refused records per hour of arrival, input, source and reason (`npm run report -- refused`). */
-export function refusedQuery(names: Names, sinceStart?: string): string {
+export function refusedQuery(names: Names, sinceSeconds?: number): string {
   return `SELECT
     Hour AS hour,
     Input AS input,
@@ -83,7 +84,7 @@ export function refusedQuery(names: Names, sinceStart?: string): string {
     sum(Records) AS records,
     min(OldestTime) AS oldest,
     max(NewestTime) AS newest
-FROM ${tables(names).refused}${sinceStart === undefined ? "" : `\nWHERE Hour >= ${sinceStart}`}
+FROM ${tables(names).refused}${sinceSeconds === undefined ? "" : `\nWHERE Hour >= ${windowStart(sinceSeconds)}`}
 GROUP BY hour, input, source, reason
 ORDER BY hour, input, source, reason`;
 }

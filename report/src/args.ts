@@ -2,7 +2,7 @@
 // mistake is one line naming the flag or value and what is allowed (UsageError, exit 2).
 import { parseArgs } from "node:util";
 
-export const VIEWS = ["attributes", "patterns", "volume", "storage"] as const;
+export const VIEWS = ["attributes", "patterns", "volume", "storage", "refused"] as const;
 export type View = (typeof VIEWS)[number];
 
 export class UsageError extends Error {}
@@ -33,6 +33,7 @@ Views:
   patterns     message templates (numbers, ids, IPs, quoted strings masked) by rows, with services and severities
   volume       rows and Body bytes per hour, service and severity
   storage      bytes per column and compression ratio of every table in the logs database
+  refused      records not stored because of their time (older than retention), per hour of arrival, input and source
 Options:
   --since D        the hours since D ago, e.g. 30m, 1h, 6h, 7d, 1h30m (the window starts at that hour's start); not for storage
   --service NAME   one service only (attributes, patterns, volume)
@@ -106,8 +107,8 @@ export function parseOptions(argv: readonly string[]): Options | "help" {
     if (sinceSeconds === undefined) throw new UsageError(`--since ${JSON.stringify(v.since)}: expected a duration like 30m, 1h, 6h, 7d or 1h30m (s, m, h, d, w; at most 10 years)`);
     if (view === "storage") throw new UsageError("--since does not apply to the storage view: it shows the parts on disk now");
   }
-  if (v.service !== undefined && view === "storage") throw new UsageError("--service does not apply to the storage view");
-  if (v.severity !== undefined && (view === "storage" || view === "attributes")) {
+  if (v.service !== undefined && (view === "storage" || view === "refused")) throw new UsageError(`--service does not apply to the ${view} view`);
+  if (v.severity !== undefined && (view === "storage" || view === "attributes" || view === "refused")) {
     throw new UsageError(`--severity does not apply to the ${view} view (only patterns and volume)`);
   }
   if (v.threshold !== undefined && view !== "attributes") throw new UsageError("--threshold applies to the attributes view only");

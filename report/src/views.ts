@@ -9,6 +9,7 @@ import {
   volumeQuery,
   type ReportFilters,
 } from "../../gen/clickhouse/catalog.ts";
+import { refusedQuery } from "../../gen/clickhouse/refused.ts";
 import type { Names } from "../../gen/model/names-schema.ts";
 import type { Options } from "./args.ts";
 import { bytes, count, minute, table } from "./render.ts";
@@ -73,7 +74,17 @@ export interface StorageRow {
   compression_ratio: number | null;
 }
 
-export type Row = AttributeRow | PatternRow | VolumeRow | StorageRow;
+export interface RefusedRow {
+  hour: string;
+  input: string;
+  source: string;
+  reason: string;
+  records: number;
+  oldest: string;
+  newest: string;
+}
+
+export type Row = AttributeRow | PatternRow | VolumeRow | StorageRow | RefusedRow;
 
 const filtersOf = (o: Options): ReportFilters => ({
   ...(o.sinceSeconds === undefined ? {} : { sinceSeconds: o.sinceSeconds }),
@@ -91,6 +102,8 @@ export function queryOf(names: Names, o: Options): string {
       return volumeQuery(names, filtersOf(o));
     case "storage":
       return storageQuery(names);
+    case "refused":
+      return refusedQuery(names, o.sinceSeconds);
   }
 }
 
@@ -144,6 +157,18 @@ export function shape(o: Options, raw: readonly Raw[]): Row[] {
           compression_ratio: compressed > 0 ? Math.round((uncompressed / compressed) * 100) / 100 : null,
         };
       });
+    case "refused":
+      return raw.map(
+        (r): RefusedRow => ({
+          hour: iso(r["hour"]),
+          input: str(r["input"]),
+          source: str(r["source"]),
+          reason: str(r["reason"]),
+          records: num(r["records"]),
+          oldest: iso(r["oldest"]),
+          newest: iso(r["newest"]),
+        }),
+      );
   }
 }
 
@@ -250,6 +275,23 @@ export function text(names: Names, o: Options, rows: readonly Row[]): string[] {
         ]),
         "",
         `Active parts of ${names.database}.*, column data only (marks and skip indexes not included).`,
+      ];
+    }
+    case "refused": {
+      const r = rows as RefusedRow[];
+      const total = r.reduce((s, x) => s + x.records, 0);
+      return [
+        ...table(r, [
+          { title: "HOUR (UTC)", cell: (x) => minute(x.hour) },
+          { title: "INPUT", cell: (x) => x.input },
+          { title: "SOURCE", cell: (x) => x.source || "-", max: 60 },
+          { title: "REASON", cell: (x) => x.reason },
+          { title: "RECORDS", cell: (x) => count(x.records), align: "right" },
+          { title: "OLDEST TIME", cell: (x) => minute(x.oldest) },
+          { title: "NEWEST TIME", cell: (x) => minute(x.newest) },
+        ]),
+        "",
+        `${count(total)} records not stored in ${windowText(o)} (by hour of arrival): older than ${names.logsTable}' retention when they arrived.`,
       ];
     }
   }
