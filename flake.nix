@@ -35,10 +35,17 @@
           hyperdx = pkgs.callPackage ./nix/hyperdx { inherit src; };
           # callPackages (plural): the file returns a set of images, each made overridable;
           # callPackage would add `override`/`overrideDerivation` to the set itself.
-          # Fails evaluation when nixpkgs ships other versions than gen/versions.json records.
-          versions = import ./nix/versions.nix { inherit (pkgs) lib; inherit pkgs; };
+          # Fails evaluation when this flake's nixpkgs (what the images are built from) ships a
+          # version below what the generated config needs (nix/versions.nix).
+          versions = import ./nix/versions.nix { };
+          checkVersions = versions.checkFor {
+            clickhouse = pkgs.clickhouse.version;
+            fluent-bit = pkgs.fluent-bit.version;
+            static-web-server = pkgs.static-web-server.version;
+            nodejs = pkgs.nodejs.version;
+          };
           # Each image is checked (not the set), so the outputs can still be listed.
-          images = nixpkgs.lib.mapAttrs (_: versions.check) (
+          images = nixpkgs.lib.mapAttrs (_: checkVersions) (
             pkgs.callPackages ./nix/images.nix { inherit loggen hyperdx; }
           );
           # The demo node: the NixOS module plus SSH and tools (MicroVM and VM test).

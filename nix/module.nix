@@ -205,7 +205,9 @@ in
   };
 
   config = mkIf cfg.enable {
-    assertions = (import ./versions.nix { inherit lib pkgs; }).assertions ++ [
+    # The images carry their own packages (built from this flake's nixpkgs and checked there,
+    # flake.nix); k3s is this system's own.
+    assertions = (import ./versions.nix { inherit model; }).assertionsFor { k3s = config.services.k3s.package.version; } ++ [
       {
         assertion = config.services.k3s.role == "server";
         message = "services.otel-demo deploys its manifests through k3s' auto-deploy folder: set services.k3s.role = \"server\" (it is \"${config.services.k3s.role}\").";

@@ -1,42 +1,59 @@
-# The versions of what Nix ships, as gen/versions.json records them: the generator checks
-# every ClickHouse and FluentBit key it emits against that record (docs/versions.md), so
-# evaluation fails when the pinned nixpkgs ships another major(.minor) than recorded. A
-# package whose version is not a version number (no leading digit, e.g. a stand-in package
-# set that carries none) proves nothing either way: evaluation warns and goes on.
-{ lib, pkgs }:
+# The lowest version of each package that runs what the generator emits
+# (nix.generated/model.json `versionFloors`, resolved by gen/versions/floors.ts from the keys
+# the generator emits and the first version that reads each, gen/versions/supported.ts).
+# Evaluation fails only when a shipped version is below its floor, naming the key that needs
+# more; any newer version passes. A version that is not a version number (no leading digit,
+# e.g. a stand-in package set that carries none) proves nothing either way: it is warned about.
+# Builtins only, so gen/test/versions.test.ts evaluates it with plain nix-instantiate.
+{
+  model ? import ./model.nix { },
+}:
 let
-  file = "gen/versions.json";
-  recorded = (lib.importJSON ../gen/versions.json).packages;
-  shipped = {
-    clickhouse = pkgs.clickhouse.version;
-    fluent-bit = pkgs.fluent-bit.version;
-    k3s = pkgs.k3s.version;
-    static-web-server = pkgs.static-web-server.version;
-    nodejs = pkgs.nodejs.version;
-  };
-  # "26.4" matches 26.4.2.10-stable, "24" matches 24.19.0: the recorded components are a prefix.
-  matches =
-    want: have:
-    let
-      w = lib.splitVersion want;
-    in
-    lib.take (lib.length w) (lib.splitVersion have) == w;
+  file = "nix.generated/model.json";
+  floors = model.versionFloors;
   known = have: builtins.match "[0-9].*" have != null;
-  unknown = lib.filterAttrs (name: _: !known shipped.${name}) recorded;
-  warnUnknown = lib.warnIf (unknown != { }) "${file}: the pinned package set gives no version number for ${lib.concatStringsSep ", " (lib.mapAttrsToList (name: _: "${name} (${shipped.${name}})") unknown)}; their recorded versions are not checked.";
-  assertions = lib.mapAttrsToList (name: want: {
-    assertion =
-      let
-        have = shipped.${name} or (throw "${file}: unknown package ${name}");
-      in
-      !known have || matches want have;
-    message = "${file} records ${name} ${want}, but the pinned nixpkgs ships ${shipped.${name}}: check every ${name} key listed in gen/versions/supported.ts against the source of ${shipped.${name}} (docs/versions.md), run the tests, then update ${file}.";
-  }) recorded;
-  failed = map (a: a.message) (lib.filter (a: !a.assertion) assertions);
+  # shipped: { <package> = <version>; } for the packages one consumer runs.
+  problems =
+    shipped:
+    builtins.concatLists (
+      map (
+        name:
+        let
+          have = shipped.${name};
+          floor = floors.${name} or (throw "${file}: no version floor for ${name}");
+        in
+        if known have && builtins.compareVersions have floor.version < 0 then
+          [
+            "${name} ${have} is below ${floor.version}: ${floor.needs} (${floor.source}). Use a nixpkgs whose ${name} is ${floor.version} or newer (floors: ${file}, made by gen/versions/floors.ts)."
+          ]
+        else
+          [ ]
+      ) (builtins.attrNames shipped)
+    );
+  unknown = shipped: builtins.filter (name: !known shipped.${name}) (builtins.attrNames shipped);
+  describeUnknown =
+    shipped:
+    builtins.concatStringsSep ", " (map (name: "${name} (${shipped.${name}})") (unknown shipped));
 in
 {
-  # For NixOS modules (config.assertions).
-  inherit assertions;
-  # For everything else built from these packages: returns `value`, or fails evaluation.
-  check = value: warnUnknown (lib.throwIf (failed != [ ]) (lib.concatStringsSep "\n" failed) value);
+  inherit floors problems;
+  # For NixOS modules (config.assertions), with the versions of the packages the module runs.
+  assertionsFor =
+    shipped:
+    map (message: {
+      assertion = false;
+      inherit message;
+    }) (problems shipped);
+  # For everything built from `shipped`'s package set: returns `value`, or fails evaluation.
+  checkFor =
+    shipped: value:
+    let
+      failed = problems shipped;
+      warned =
+        if unknown shipped == [ ] then
+          value
+        else
+          builtins.trace "evaluation warning: ${file}: the package set gives no version number for ${describeUnknown shipped}; their floors are not checked." value;
+    in
+    if failed == [ ] then warned else throw (builtins.concatStringsSep "\n" failed);
 }

@@ -23,7 +23,7 @@ export function loadModel(root: string, portsFile = resolve(root, "ports.json"),
     ports: loadPorts(portsFile),
     names: loadNames(resolve(root, "gen/names.json")),
     images: loadImages(resolve(root, "gen/images.json")),
-    versions: loadVersions(resolve(root, "gen/versions.json")),
+    versions: loadVersions(resolve(root, "gen/versions.json"), root),
     settings: loadSettings(settingsFile),
   };
 }

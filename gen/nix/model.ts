@@ -1,6 +1,7 @@
 // The resolved model Nix reads (nix.generated/model.json, through nix/model.nix): every port,
 // forward, name, image and container contract as the generator resolved them, so the Nix
 // side only reads JSON and re-derives nothing.
+import { versionFloors } from "../versions/floors.ts";
 import { CLICKHOUSE_DATA_DIR, CONTAINERS, FLUENTBIT_STATE_DIR, imageUser } from "../model/containers.ts";
 import { imageRef } from "../model/images.ts";
 import type { Model } from "../model/model.ts";
@@ -27,6 +28,7 @@ export function nixModel(model: Model): object {
     paths: { fluentbitState: FLUENTBIT_STATE_DIR, clickhouseData: CLICKHOUSE_DATA_DIR },
     // Retention and resources: the NixOS module's option defaults.
     settings: model.settings,
-    versions: model.versions,
+    // The lowest version of each package that runs what is emitted (nix/versions.nix).
+    versionFloors: versionFloors(model),
   };
 }

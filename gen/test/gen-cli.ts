@@ -1,6 +1,7 @@
 // Runs `npm run gen -- --check` (gen/main.ts) as a user who edited one input file would: on a
 // copy of gen/ and ports.json with that file replaced, from the copy's root, so messages name
 // the file as the user typed it ("gen/images.json"). For the input-file error tests.
+import { NODE_PACKAGE_FILES } from "../model/versions.ts";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -21,7 +22,8 @@ export function genWithInput(file: string, text: string): GenRun {
   try {
     cpSync(join(ROOT, "gen"), join(root, "gen"), { recursive: true });
     cpSync(join(ROOT, "ports.json"), join(root, "ports.json"));
-    cpSync(join(ROOT, "package.json"), join(root, "package.json"));
+    // The npm packages' engines.node (the Node.js floor, gen/model/versions.ts).
+    for (const f of NODE_PACKAGE_FILES) cpSync(join(ROOT, f), join(root, f));
     // tsx and the generators' dependencies (yaml), resolved from the copy.
     symlinkSync(join(ROOT, "node_modules"), join(root, "node_modules"), "dir");
     writeFileSync(join(root, file), text);

@@ -50,6 +50,8 @@ interface Line {
 let session: Session;
 before(() => {
   session = new Session();
+  // Which engine ran the row contract (CHDB_ENGINE picks another: gen/test/engine-preload.ts).
+  console.log(`# ClickHouse engine (chDB): ${session.query("SELECT version()", "TSV").trim()}`);
   for (const statement of ddlStatements(model)) session.query(statement);
 });
 after(() => session.cleanup());

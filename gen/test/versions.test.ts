@@ -9,6 +9,9 @@ import { compareVersions, parseVersions } from "../model/versions.ts";
 import { assertProblemLines, genWithInput } from "./gen-cli.ts";
 import { clickhouseKeys, fluentBitKeys } from "../versions/emitted.ts";
 import { CLICKHOUSE_KEYS, FLUENT_BIT_KEYS, unsupported } from "../versions/supported.ts";
+import { versionFloors } from "../versions/floors.ts";
+import { spawnSync } from "node:child_process";
+import { requireEngine } from "../../checks/engines.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const model = loadModel(ROOT);
@@ -49,4 +52,38 @@ test("docs/versions.md names every key and the recorded versions", () => {
   const doc = readFileSync(resolve(ROOT, "docs/versions.md"), "utf8");
   for (const key of [...Object.keys(CLICKHOUSE_KEYS), ...Object.keys(FLUENT_BIT_KEYS)]) assert.ok(doc.includes(`\`${key}\``), `docs/versions.md lacks ${key}`);
   for (const [pkg, v] of Object.entries(model.versions.packages)) assert.match(doc, new RegExp(`\\| ${pkg} \\| ${v.replace(".", "\\.")} \\|`), `docs/versions.md: ${pkg} ${v}`);
+});
+
+test("version floors: the newest first version among the emitted keys, named; Node.js from engines.node", () => {
+  const floors = versionFloors(model);
+  const newest = (emitted: Set<string>, table: typeof CLICKHOUSE_KEYS): string =>
+    [...emitted].map((k) => table[k]?.since ?? "0").reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b));
+  assert.equal(floors.clickhouse.version, newest(clickhouseKeys(model), CLICKHOUSE_KEYS));
+  assert.equal(floors["fluent-bit"].version, newest(fluentBitKeys(model), FLUENT_BIT_KEYS));
+  assert.deepEqual([floors.clickhouse.version, floors.clickhouse.key], ["25.5", "server.startup_scripts.throw_on_error"]);
+  assert.deepEqual([floors["fluent-bit"].version, floors["fluent-bit"].key], ["4.2", "service.storage.keep.rejected"]);
+  assert.equal(floors.nodejs.version, "20");
+  // The versions the tests ran against are at or above every floor.
+  for (const [pkg, floor] of Object.entries(floors)) assert.ok(compareVersions(model.versions.packages[pkg as keyof typeof floors], floor.version) >= 0, pkg);
+});
+
+const hasNix = spawnSync("nix-instantiate", ["--version"], { stdio: "ignore" }).status === 0;
+const skipNix = requireEngine("nix/versions.nix evaluation", hasNix ? [] : [{ name: "nix-instantiate", hint: "PATH; Debian package nix-bin" }]);
+
+test("nix/versions.nix: below a floor fails naming the key; any newer version, a patch level or a stand-in's non-version passes", { skip: skipNix }, () => {
+  const evalProblems = (shipped: Record<string, string>): string[] => {
+    const attrs = Object.entries(shipped).map(([k, v]) => `"${k}" = "${v}";`).join(" ");
+    const r = spawnSync("nix-instantiate", ["--eval", "--strict", "--json", "-E", `(import ./nix/versions.nix { }).problems { ${attrs} }`], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as string[];
+  };
+  // nixos-26.05 as it may be pinned (26.4 or 26.2), and master in August 2026.
+  assert.deepEqual(evalProblems({ clickhouse: "26.4.2.10-stable", "fluent-bit": "5.0.7", "static-web-server": "2.42.0", nodejs: "24.18.0", k3s: "1.35.6+k3s1" }), []);
+  assert.deepEqual(evalProblems({ clickhouse: "26.2.5.45-stable" }), []);
+  assert.deepEqual(evalProblems({ clickhouse: "26.6.1.1193-stable", "static-web-server": "2.43.0" }), []);
+  assert.deepEqual(evalProblems({ clickhouse: "stub", nodejs: "" }), []);
+  const [problem, ...rest] = evalProblems({ clickhouse: "25.3.4.190-lts", "fluent-bit": "5.0.7" });
+  assert.deepEqual(rest, []);
+  assert.match(problem ?? "", /^clickhouse 25\.3\.4\.190-lts is below 25\.5: the generated config sets server\.startup_scripts\.throw_on_error, read from 25\.5 on \(programs\/server\/Server\.cpp\)\. Use a nixpkgs whose clickhouse is 25\.5 or newer/);
+  assert.match(evalProblems({ "fluent-bit": "4.0.10" })[0] ?? "", /^fluent-bit 4\.0\.10 is below 4\.2: the generated config sets service\.storage\.keep\.rejected/);
 });
