@@ -252,6 +252,35 @@ describe("inputs: every pod, OTLP/HTTP and JSON over HTTP, through real fluent-b
     });
   });
 
+  test("records older than retention (a pod's file after an outage, an OTLP replay): refused and counted, younger ones stored", { skip, timeout: 60_000 }, async () => {
+    const id = `aged-${process.pid}`;
+    const days = loadModel(ROOT).settings.retention.logsDays;
+    const agoNs = (d: number): bigint => nowNs() - BigInt(d) * 86_400_000_000_000n;
+    const lineTimes = [days + 3, days + 1, days - 1, 0].map((d) => criTime(agoNs(d)));
+    appendFileSync(podLogFile(dir, WEB), lineTimes.map((t, i) => `${t} stdout F ${id} line ${i}\n`).join(""));
+    const otlpNs = [days + 2, 0].map(agoNs);
+    const body = {
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: "service.name", value: { stringValue: "replayer" } }] },
+          scopeLogs: [{ logRecords: otlpNs.map((ns, i) => ({ timeUnixNano: String(ns), body: { stringValue: `${id} otlp ${i}` } })) }],
+        },
+      ],
+    };
+    const res = await fetch(`http://127.0.0.1:${otlpPort}/v1/logs`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    assert.ok(res.ok, `OTLP JSON answered ${res.status}`);
+    const got = await rows(`Body LIKE '${id} %'`, 3);
+    assert.deepEqual(got.map((r) => r.Body).sort(), [`${id} line 2`, `${id} line 3`, `${id} otlp 1`]);
+    const refused = async (): Promise<string> =>
+      (await ch.query(`SELECT Input, Source, sum(Records) FROM ${tables(names).refused} WHERE Source IN ('${podLogFile(dir, WEB)}', 'replayer') GROUP BY Input, Source ORDER BY Input FORMAT TSV`)).trim();
+    let counted = "";
+    for (let i = 0; i < 50 && counted.split("\n").length < 2; i++) {
+      counted = await refused();
+      await sleep(100);
+    }
+    assert.equal(counted, `container\t${podLogFile(dir, WEB)}\t2\notlp\treplayer\t1`);
+  });
+
   test("OTLP/HTTP JSON, as curl sends it: every field in its column", { skip, timeout: 60_000 }, async () => {
     const id = `otlp-json-${process.pid}`;
     const sec = Math.floor(engineNow() / 1000);
