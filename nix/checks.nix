@@ -18,10 +18,12 @@ let
   engines = [
     pkgs.fluent-bit
     pkgs.clickhouse
+    # lua/*.lua unit tests (gen/test/lua.test.ts): FluentBit embeds LuaJIT.
+    pkgs.luajit
   ];
   engineEnv = {
     # A test whose engine is missing fails instead of skipping (checks/engines.ts).
-    REQUIRE_ENGINES = "fluent-bit,clickhouse,clickhouse-server,proc";
+    REQUIRE_ENGINES = "fluent-bit,clickhouse,clickhouse-server,luajit,proc";
     FLUENT_BIT = lib.getExe pkgs.fluent-bit;
     CLICKHOUSE = "${pkgs.clickhouse}/bin/clickhouse";
     # The loggen the image runs (checks/pipeline.test.ts starts it with node).

@@ -19,7 +19,7 @@ import { tables } from "../clickhouse/tables.ts";
 import { CONTAINERS, FLUENTBIT_STATE_DIR } from "../model/containers.ts";
 import { clickhouseHost } from "../k8s/clickhouse.ts";
 import { meta } from "../k8s/common.ts";
-import { HTTP_RECORD, OTLP_BODY_KEY, OTLP_RECORD } from "./lua.ts";
+import { httpRecord, OTLP_BODY_KEY, otlpRecord } from "./lua.ts";
 import type { Model } from "../model/model.ts";
 import type { Names } from "../model/names-schema.ts";
 
@@ -232,7 +232,7 @@ function otlpInput(tag: string, port: number): object {
     // One tag for every path (/v1/logs): the route does not depend on the URL.
     tag_from_uri: "false",
     logs_body_key: OTLP_BODY_KEY,
-    processors: { logs: [{ name: "lua", ...OTLP_RECORD, time_as_table: "on" }] },
+    processors: { logs: [{ name: "lua", ...otlpRecord(), time_as_table: "on" }] },
   };
 }
 
@@ -241,7 +241,7 @@ function jsonInput(port: number): object {
   return {
     name: "http",
     ...httpListener(port),
-    processors: { logs: [{ name: "lua", ...HTTP_RECORD, time_as_table: "on" }] },
+    processors: { logs: [{ name: "lua", ...httpRecord(), time_as_table: "on" }] },
   };
 }
 
