@@ -1,4 +1,4 @@
--- FluentBit's Lua processor on the http input (JSON posted to :9880/<tag>), placed inline into
+-- FluentBit's Lua processor on the http input (JSON objects POSTed to /<tag>), placed inline into
 -- the generated config by gen/fluentbit/lua.ts. The posted object becomes the line (its JSON
 -- text in ClickHouse), the tag (the request path) beside it, the time to the nanosecond.
 local function rfc3339(ts)

@@ -75,6 +75,7 @@ AS SELECT
     minState(RandomNumber) AS MinRandomNumber,
     maxState(RandomNumber) AS MaxRandomNumber
 FROM otel.otel_logs
+WHERE NOT (Timestamp IS NOT NULL AND toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()))
 GROUP BY Hour, ServiceName, RandomString;
 
 CREATE TABLE IF NOT EXISTS otel.otel_logs_ingest
@@ -369,8 +370,7 @@ FROM (SELECT
     line AS doc_text,
     startsWith(trimLeft(doc_text), '{') AS object_like,
     object_like AND match(doc_text, '[0-9][.eE]|[0-9]{19}|-0') AS exact
-FROM otel.otel_logs_ingest
-WHERE NOT (record_time IS NOT NULL AND toUnixTimestamp64Second(record_time) + 604800 <= toUnixTimestamp(now())))))))))));
+FROM otel.otel_logs_ingest)))))))));
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_logs_from_otlp TO otel.otel_logs
 DEFINER = default SQL SECURITY DEFINER
@@ -472,8 +472,7 @@ FROM (SELECT
     toValidUTF8(JSONExtractRaw(otlp_meta, 'attributes')) AS doc_text,
     startsWith(doc_text, '{') AS object_like,
     object_like AND match(doc_text, '[0-9][.eE]|[0-9]{19}|-0') AS exact
-FROM otel.otel_logs_ingest_otlp
-WHERE NOT (record_time IS NOT NULL AND toUnixTimestamp64Second(record_time) + 604800 <= toUnixTimestamp(now()))))))));
+FROM otel.otel_logs_ingest_otlp))))));
 
 CREATE TABLE IF NOT EXISTS otel.otel_logs_refused
 (
@@ -491,32 +490,18 @@ ORDER BY (Hour, Input, Source, Reason)
 TTL Hour + INTERVAL 90 DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_logs_refused_lines_mv TO otel.otel_logs_refused
+CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_logs_refused_mv TO otel.otel_logs_refused
 DEFINER = default SQL SECURITY DEFINER
 AS SELECT
     toStartOfHour(now('UTC')) AS Hour,
-    if(input = 'http', 'json', 'container') AS Input,
-    if(input = 'http', tag, file) AS Source,
+    if(ResourceAttributes['k8s.pod.name'] != '', 'container', 'http') AS Input,
+    if(ResourceAttributes['k8s.pod.name'] != '', concat(ResourceAttributes['k8s.namespace.name'], '/', ResourceAttributes['k8s.pod.name']), ServiceName) AS Source,
     'older than retention' AS Reason,
     count() AS Records,
-    min(assumeNotNull(record_time)) AS OldestTime,
-    max(assumeNotNull(record_time)) AS NewestTime
-FROM (SELECT *, parseDateTime64BestEffortOrNull(time, 9, 'UTC') AS record_time FROM otel.otel_logs_ingest)
-WHERE (record_time IS NOT NULL AND toUnixTimestamp64Second(record_time) + 604800 <= toUnixTimestamp(now()))
-GROUP BY Hour, Input, Source, Reason;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_logs_refused_otlp_mv TO otel.otel_logs_refused
-DEFINER = default SQL SECURITY DEFINER
-AS SELECT
-    toStartOfHour(now('UTC')) AS Hour,
-    'otlp' AS Input,
-    JSONExtractString(__internal__, 'group_attributes', 'resource', 'attributes', 'service.name') AS Source,
-    'older than retention' AS Reason,
-    count() AS Records,
-    min(assumeNotNull(record_time)) AS OldestTime,
-    max(assumeNotNull(record_time)) AS NewestTime
-FROM (SELECT *, parseDateTime64BestEffortOrNull(time, 9, 'UTC') AS record_time FROM otel.otel_logs_ingest_otlp)
-WHERE (record_time IS NOT NULL AND toUnixTimestamp64Second(record_time) + 604800 <= toUnixTimestamp(now()))
+    min(Timestamp) AS OldestTime,
+    max(Timestamp) AS NewestTime
+FROM otel.otel_logs
+WHERE (Timestamp IS NOT NULL AND toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()))
 GROUP BY Hour, Input, Source, Reason;
 
 CREATE TABLE IF NOT EXISTS otel.otel_attributes
@@ -556,6 +541,7 @@ ARRAY JOIN
     arrayConcat(arrayWithConstant(length(LogAttributes), 'LogAttributes'), arrayWithConstant(length(ResourceAttributes), 'ResourceAttributes')) AS AttributeScope,
     arrayConcat(mapKeys(LogAttributes), mapKeys(ResourceAttributes)) AS AttributeKey,
     arrayConcat(mapValues(LogAttributes), mapValues(ResourceAttributes)) AS AttributeValue
+WHERE NOT (Timestamp IS NOT NULL AND toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()))
 GROUP BY Hour, ServiceName, Scope, Key;
 
 CREATE TABLE IF NOT EXISTS otel.otel_log_patterns
@@ -589,6 +575,7 @@ SELECT
     min(Timestamp) AS FirstSeen,
     max(Timestamp) AS LastSeen
 FROM otel.otel_logs
+WHERE NOT (Timestamp IS NOT NULL AND toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()))
 GROUP BY Hour, ServiceName, SeverityText, Pattern;
 
 CREATE TABLE IF NOT EXISTS otel.otel_logs_volume
@@ -616,6 +603,7 @@ AS SELECT
     count() AS Rows,
     sum(length(Body)) AS BodyBytes
 FROM otel.otel_logs
+WHERE NOT (Timestamp IS NOT NULL AND toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()))
 GROUP BY Hour, ServiceName, SeverityNumber, SeverityText;
 
 -- Example queries

@@ -17,7 +17,11 @@
 // ClickHouse nixpkgs ships; gen/test/clickhouse-catalog.test.ts runs it on chDB 26.x.
 import type { Model } from "../model/model.ts";
 import type { Names } from "../model/names-schema.ts";
+import { olderThanRetention } from "./ingest.ts";
 import { tables, type Tables } from "./tables.ts";
+
+/** Rows otel_logs keeps: its views leave out what its TTL has already expired (gen/clickhouse/ingest.ts). */
+const kept = (days: number): string => `NOT ${olderThanRetention("Timestamp", days)}`;
 
 /** The map columns the attribute catalog describes; a row's Scope is the column's name. */
 export const ATTRIBUTE_SCOPES = ["LogAttributes", "ResourceAttributes"] as const;
@@ -147,7 +151,7 @@ const scopeArrays = (f: (scope: string) => string): string => `arrayConcat(${ATT
 
 // DEFINER = default: the view writes with the admin's rights, so the ingest user needs
 // nothing beyond INSERT on otel_logs (as for the hourly rollup in gen/clickhouse/ddl.ts).
-const attributesView = (t: Tables): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.attributesView} TO ${t.attributes}
+const attributesView = (t: Tables, days: number): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.attributesView} TO ${t.attributes}
 DEFINER = default SQL SECURITY DEFINER
 AS SELECT
     toStartOfHour(Timestamp) AS Hour,
@@ -165,6 +169,7 @@ ARRAY JOIN
     ${scopeArrays((s) => `arrayWithConstant(length(${s}), ${sqlString(s)})`)} AS AttributeScope,
     ${scopeArrays((s) => `mapKeys(${s})`)} AS AttributeKey,
     ${scopeArrays((s) => `mapValues(${s})`)} AS AttributeValue
+WHERE ${kept(days)}
 GROUP BY Hour, ServiceName, Scope, Key`;
 
 // The primary index holds (Hour, ServiceName, SeverityText) only: templates can be long.
@@ -185,7 +190,7 @@ PRIMARY KEY (Hour, ServiceName, SeverityText)
 ORDER BY (Hour, ServiceName, SeverityText, Pattern)
 ${dailyTtl(logs)}${settings(logs, ["ttl_only_drop_parts = 1"])}`;
 
-const patternsView = (t: Tables): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.patternsView} TO ${t.patterns}
+const patternsView = (t: Tables, days: number): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.patternsView} TO ${t.patterns}
 DEFINER = default SQL SECURITY DEFINER
 AS WITH substringUTF8(Body, 1, ${PATTERN_CHARS}) AS BodyPrefix
 SELECT
@@ -198,6 +203,7 @@ SELECT
     min(Timestamp) AS FirstSeen,
     max(Timestamp) AS LastSeen
 FROM ${t.logs}
+WHERE ${kept(days)}
 GROUP BY Hour, ServiceName, SeverityText, Pattern`;
 
 // Small (one row per hour, service and severity) and kept as long as the hourly rollup.
@@ -215,7 +221,7 @@ PARTITION BY toYYYYMM(Hour)
 ORDER BY (Hour, ServiceName, SeverityNumber, SeverityText)
 TTL Hour + INTERVAL ${logs.rollupTtlDays} DAY${settings(logs, [])}`;
 
-const volumeView = (t: Tables): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.volumeView} TO ${t.volume}
+const volumeView = (t: Tables, days: number): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.volumeView} TO ${t.volume}
 DEFINER = default SQL SECURITY DEFINER
 AS SELECT
     toStartOfHour(Timestamp) AS Hour,
@@ -225,12 +231,13 @@ AS SELECT
     count() AS Rows,
     sum(length(Body)) AS BodyBytes
 FROM ${t.logs}
+WHERE ${kept(days)}
 GROUP BY Hour, ServiceName, SeverityNumber, SeverityText`;
 
 /** The catalog's tables and views, each table before the view that writes it. */
 export function catalogStatements(model: Model, logs: LogsTableFacts): string[] {
   const t = tables(model.names);
-  return [attributesTable(t, logs), attributesView(t), patternsTable(t, logs), patternsView(t), volumeTable(t, logs), volumeView(t)];
+  return [attributesTable(t, logs), attributesView(t, logs.ttlDays), patternsTable(t, logs), patternsView(t, logs.ttlDays), volumeTable(t, logs), volumeView(t, logs.ttlDays)];
 }
 
 /** Every table and view the catalog creates, unqualified (names from gen/names.json). */

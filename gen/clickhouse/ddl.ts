@@ -27,7 +27,7 @@
 import type { Model } from "../model/model.ts";
 import type { Names } from "../model/names-schema.ts";
 import { catalogStatements } from "./catalog.ts";
-import { ingestTables, ingestViews } from "./ingest.ts";
+import { ingestTables, ingestViews, olderThanRetention } from "./ingest.ts";
 import { refusedStatements } from "./refused.ts";
 import { OTEL_LOGS_COLUMNS } from "./row-contract.ts";
 import { tables } from "./tables.ts";
@@ -89,7 +89,7 @@ SETTINGS non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW}`;
 
 // DEFINER = default: the view writes into the hourly table with the admin's rights, so the
 // ingest user needs nothing beyond INSERT on otel_logs.
-const hourlyView = (names: Names): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${tables(names).hourlyView} TO ${tables(names).hourly}
+const hourlyView = ({ names, settings }: Model): string => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${tables(names).hourlyView} TO ${tables(names).hourly}
 DEFINER = default SQL SECURITY DEFINER
 AS SELECT
     toStartOfHour(Timestamp) AS Hour,
@@ -100,6 +100,7 @@ AS SELECT
     minState(RandomNumber) AS MinRandomNumber,
     maxState(RandomNumber) AS MaxRandomNumber
 FROM ${tables(names).logs}
+WHERE NOT ${olderThanRetention("Timestamp", settings.retention.logsDays)}
 GROUP BY Hour, ServiceName, RandomString`;
 
 /** Reads the hourly rollup: -Merge combinators finish the states (parts may not be merged yet). */
@@ -138,7 +139,7 @@ const catalog = (model: Model): string[] =>
 
 export function ddlStatements(model: Model): string[] {
   const { names } = model;
-  return [`CREATE DATABASE IF NOT EXISTS ${names.database}`, logsTable(model), hourlyTable(model), hourlyView(names), ...ingestTables(names), ...ingestViews(names, model.settings.retention.logsDays), ...refusedStatements(model, DEDUPLICATION_WINDOW), ...catalog(model)];
+  return [`CREATE DATABASE IF NOT EXISTS ${names.database}`, logsTable(model), hourlyTable(model), hourlyView(model), ...ingestTables(names), ...ingestViews(names), ...refusedStatements(model, DEDUPLICATION_WINDOW), ...catalog(model)];
 }
 
 /** The whole schema as one SQL script (sql/init.sql), with the example queries as comments. */

@@ -20,10 +20,9 @@ export interface Tables {
   readonly patternsView: string;
   readonly volume: string;
   readonly volumeView: string;
-  /** Records not stored because of their time (gen/clickhouse/refused.ts), and the views on each ingest table that count them. */
+  /** Records not stored because of their time (gen/clickhouse/refused.ts), and the view on otel_logs that counts them. */
   readonly refused: string;
-  readonly refusedLinesView: string;
-  readonly refusedOtlpView: string;
+  readonly refusedView: string;
 }
 
 export function tables(names: Names): Tables {
@@ -43,7 +42,6 @@ export function tables(names: Names): Tables {
     volume: q(names.volumeTable),
     volumeView: q(names.volumeView),
     refused: q(names.refusedTable),
-    refusedLinesView: q(names.refusedLinesView),
-    refusedOtlpView: q(names.refusedOtlpView),
+    refusedView: q(names.refusedView),
   };
 }

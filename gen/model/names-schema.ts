@@ -32,10 +32,9 @@ const SHAPE = {
   patternsView: IDENTIFIER,
   volumeTable: IDENTIFIER,
   volumeView: IDENTIFIER,
-  /** Records not stored because of their time, and the views that count them (gen/clickhouse/refused.ts). */
+  /** Records not stored because of their time, and the view that counts them (gen/clickhouse/refused.ts). */
   refusedTable: IDENTIFIER,
-  refusedLinesView: IDENTIFIER,
-  refusedOtlpView: IDENTIFIER,
+  refusedView: IDENTIFIER,
   /** ClickHouse users: FluentBit may only INSERT, HyperDX (and the report) may only read. */
   ingestUser: IDENTIFIER,
   readerUser: IDENTIFIER,
