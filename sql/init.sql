@@ -75,7 +75,7 @@ AS SELECT
     minState(RandomNumber) AS MinRandomNumber,
     maxState(RandomNumber) AS MaxRandomNumber
 FROM otel.otel_logs
-WHERE NOT (Timestamp IS NOT NULL AND toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()))
+WHERE NOT (toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()))
 GROUP BY Hour, ServiceName, RandomString;
 
 CREATE TABLE IF NOT EXISTS otel.otel_logs_ingest
@@ -492,16 +492,17 @@ SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_logs_refused_mv TO otel.otel_logs_refused
 DEFINER = default SQL SECURITY DEFINER
-AS SELECT
+AS WITH ResourceAttributes['k8s.pod.name'] AS pod
+SELECT
     toStartOfHour(now('UTC')) AS Hour,
-    if(ResourceAttributes['k8s.pod.name'] != '', 'container', 'http') AS Input,
-    if(ResourceAttributes['k8s.pod.name'] != '', concat(ResourceAttributes['k8s.namespace.name'], '/', ResourceAttributes['k8s.pod.name']), ServiceName) AS Source,
+    if(pod != '', 'container', 'http') AS Input,
+    if(pod != '', concat(ResourceAttributes['k8s.namespace.name'], '/', pod), ServiceName) AS Source,
     'older than retention' AS Reason,
     count() AS Records,
     min(Timestamp) AS OldestTime,
     max(Timestamp) AS NewestTime
 FROM otel.otel_logs
-WHERE (Timestamp IS NOT NULL AND toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()))
+WHERE toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now())
 GROUP BY Hour, Input, Source, Reason;
 
 CREATE TABLE IF NOT EXISTS otel.otel_attributes
@@ -541,7 +542,7 @@ ARRAY JOIN
     arrayConcat(arrayWithConstant(length(LogAttributes), 'LogAttributes'), arrayWithConstant(length(ResourceAttributes), 'ResourceAttributes')) AS AttributeScope,
     arrayConcat(mapKeys(LogAttributes), mapKeys(ResourceAttributes)) AS AttributeKey,
     arrayConcat(mapValues(LogAttributes), mapValues(ResourceAttributes)) AS AttributeValue
-WHERE NOT (Timestamp IS NOT NULL AND toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()))
+WHERE NOT (toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()))
 GROUP BY Hour, ServiceName, Scope, Key;
 
 CREATE TABLE IF NOT EXISTS otel.otel_log_patterns
@@ -575,7 +576,7 @@ SELECT
     min(Timestamp) AS FirstSeen,
     max(Timestamp) AS LastSeen
 FROM otel.otel_logs
-WHERE NOT (Timestamp IS NOT NULL AND toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()))
+WHERE NOT (toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()))
 GROUP BY Hour, ServiceName, SeverityText, Pattern;
 
 CREATE TABLE IF NOT EXISTS otel.otel_logs_volume
@@ -603,7 +604,7 @@ AS SELECT
     count() AS Rows,
     sum(length(Body)) AS BodyBytes
 FROM otel.otel_logs
-WHERE NOT (Timestamp IS NOT NULL AND toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()))
+WHERE NOT (toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()))
 GROUP BY Hour, ServiceName, SeverityNumber, SeverityText;
 
 -- Example queries

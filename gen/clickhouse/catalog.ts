@@ -17,11 +17,8 @@
 // ClickHouse nixpkgs ships; gen/test/clickhouse-catalog.test.ts runs it on chDB 26.x.
 import type { Model } from "../model/model.ts";
 import type { Names } from "../model/names-schema.ts";
-import { olderThanRetention } from "./ingest.ts";
+import { retained } from "./retention.ts";
 import { tables, type Tables } from "./tables.ts";
-
-/** Rows otel_logs keeps: its views leave out what its TTL has already expired (gen/clickhouse/ingest.ts). */
-const kept = (days: number): string => `NOT ${olderThanRetention("Timestamp", days)}`;
 
 /** The map columns the attribute catalog describes; a row's Scope is the column's name. */
 export const ATTRIBUTE_SCOPES = ["LogAttributes", "ResourceAttributes"] as const;
@@ -169,7 +166,7 @@ ARRAY JOIN
     ${scopeArrays((s) => `arrayWithConstant(length(${s}), ${sqlString(s)})`)} AS AttributeScope,
     ${scopeArrays((s) => `mapKeys(${s})`)} AS AttributeKey,
     ${scopeArrays((s) => `mapValues(${s})`)} AS AttributeValue
-WHERE ${kept(days)}
+WHERE ${retained(days)}
 GROUP BY Hour, ServiceName, Scope, Key`;
 
 // The primary index holds (Hour, ServiceName, SeverityText) only: templates can be long.
@@ -203,7 +200,7 @@ SELECT
     min(Timestamp) AS FirstSeen,
     max(Timestamp) AS LastSeen
 FROM ${t.logs}
-WHERE ${kept(days)}
+WHERE ${retained(days)}
 GROUP BY Hour, ServiceName, SeverityText, Pattern`;
 
 // Small (one row per hour, service and severity) and kept as long as the hourly rollup.
@@ -231,7 +228,7 @@ AS SELECT
     count() AS Rows,
     sum(length(Body)) AS BodyBytes
 FROM ${t.logs}
-WHERE ${kept(days)}
+WHERE ${retained(days)}
 GROUP BY Hour, ServiceName, SeverityNumber, SeverityText`;
 
 /** The catalog's tables and views, each table before the view that writes it. */

@@ -27,8 +27,9 @@
 import type { Model } from "../model/model.ts";
 import type { Names } from "../model/names-schema.ts";
 import { catalogStatements } from "./catalog.ts";
-import { ingestTables, ingestViews, olderThanRetention } from "./ingest.ts";
+import { ingestTables, ingestViews } from "./ingest.ts";
 import { refusedStatements } from "./refused.ts";
+import { retained } from "./retention.ts";
 import { OTEL_LOGS_COLUMNS } from "./row-contract.ts";
 import { tables } from "./tables.ts";
 
@@ -100,7 +101,7 @@ AS SELECT
     minState(RandomNumber) AS MinRandomNumber,
     maxState(RandomNumber) AS MaxRandomNumber
 FROM ${tables(names).logs}
-WHERE NOT ${olderThanRetention("Timestamp", settings.retention.logsDays)}
+WHERE ${retained(settings.retention.logsDays)}
 GROUP BY Hour, ServiceName, RandomString`;
 
 /** Reads the hourly rollup: -Merge combinators finish the states (parts may not be merged yet). */

@@ -77,23 +77,8 @@ export const MAX_FUTURE_SECONDS = 3600;
 export const ORIGINAL_TIME_ATTRIBUTE = "log.original_time";
 
 /** The record's time as sent (the ingest tables' `time`), or NULL when it is no time. */
-export const RECORD_TIME = "parseDateTime64BestEffortOrNull(time, 9, 'UTC')";
+const RECORD_TIME = "parseDateTime64BestEffortOrNull(time, 9, 'UTC')";
 
-/**
- * A row whose time (`t`) is older than retention: otel_logs' TTL (toDateTime(Timestamp) +
- * INTERVAL logsDays DAY, gen/clickhouse/ddl.ts) has already expired it, so otel_logs drops it
- * as soon as the part is written. The views on otel_logs read every inserted block before TTL
- * drops anything, so each one leaves such rows out with this predicate (the hourly rollup, the
- * catalog), and the refused view counts exactly them (gen/clickhouse/refused.ts). Int64
- * seconds: toDateTime would wrap times before 1970.
- *
- * Why not filter them out in the ingest views and count them with a second view on the ingest
- * tables: measured, a second materialized view on an ingest table broke insert deduplication
- * under checks/faults.test.ts's FluentBit SIGKILL storm (96 and 176 rows stored twice in two
- * runs, 0 without it), while views on otel_logs keep it.
- */
-export const olderThanRetention = (t: string, logsDays: number): string =>
-  `(${t} IS NOT NULL AND toUnixTimestamp64Second(${t}) + ${logsDays * 86_400} <= toUnixTimestamp(now()))`;
 
 /** pino's levels (and the usual names) -> OTel SeverityText and SeverityNumber. */
 export const SEVERITIES = [

@@ -1,13 +1,11 @@
-// Records not stored because of their time, counted where an operator looks. A record older
-// than retention (otel_logs' TTL has already expired it: a FluentBit backlog after a long
-// outage, an OTLP client replaying old records) is dropped by otel_logs as soon as its part is
-// written; the views on otel_logs leave it out (olderThanRetention in gen/clickhouse/ingest.ts),
-// so the hourly rollup and the catalog never count it, and the view here counts exactly those
-// rows, per hour of arrival, input, source and reason. `npm run report -- refused` shows it.
+// Records not stored because of their time, counted where an operator looks: the rows
+// otel_logs' TTL drops on arrival and its other views leave out (gen/clickhouse/retention.ts),
+// per hour of arrival, input, source and reason. `npm run report -- refused` shows them.
 import type { Model } from "../model/model.ts";
 import type { Names } from "../model/names-schema.ts";
 import { windowStart } from "./catalog.ts";
-import { olderThanRetention, sqlString } from "./ingest.ts";
+import { sqlString } from "./ingest.ts";
+import { olderThanRetention } from "./retention.ts";
 import { tables } from "./tables.ts";
 
 /** Why a record was refused: the only reason so far. */
@@ -20,8 +18,8 @@ export const OLDER_THAN_RETENTION = "older than retention";
  */
 export const REFUSED_INPUTS = { container: "container", post: "http" } as const;
 
-// Kept as long as the hourly rollup; one row per hour, input and source (a pod's file, a JSON
-// post's tag, an OTLP service), so it stays small whatever the backlog.
+// Kept as long as the hourly rollup; one row per hour, input and source (a pod, else a
+// service), so it stays small whatever the backlog.
 const refusedTable = (model: Model, dedupWindow: number): string => `CREATE TABLE IF NOT EXISTS ${tables(model.names).refused}
 (
     Hour DateTime('UTC'),
@@ -43,16 +41,17 @@ const refusedView = (model: Model): string => {
   const { container, post } = REFUSED_INPUTS;
   return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.refusedView} TO ${t.refused}
 DEFINER = default SQL SECURITY DEFINER
-AS SELECT
+AS WITH ResourceAttributes['k8s.pod.name'] AS pod
+SELECT
     toStartOfHour(now('UTC')) AS Hour,
-    if(ResourceAttributes['k8s.pod.name'] != '', '${container}', '${post}') AS Input,
-    if(ResourceAttributes['k8s.pod.name'] != '', concat(ResourceAttributes['k8s.namespace.name'], '/', ResourceAttributes['k8s.pod.name']), ServiceName) AS Source,
+    if(pod != '', '${container}', '${post}') AS Input,
+    if(pod != '', concat(ResourceAttributes['k8s.namespace.name'], '/', pod), ServiceName) AS Source,
     ${sqlString(OLDER_THAN_RETENTION)} AS Reason,
     count() AS Records,
     min(Timestamp) AS OldestTime,
     max(Timestamp) AS NewestTime
 FROM ${t.logs}
-WHERE ${olderThanRetention("Timestamp", model.settings.retention.logsDays)}
+WHERE ${olderThanRetention(model.settings.retention.logsDays)}
 GROUP BY Hour, Input, Source, Reason`;
 };
 

@@ -17,12 +17,14 @@ export const storedTime = (time: string): string => time.replace("T", " ").repla
 /** The SQL that reads the engine's clock, in epoch milliseconds. */
 export const ENGINE_NOW_MS = "SELECT toUnixTimestamp64Milli(now64(3))";
 
-/** The engine's clock from a synchronous query function (chDB's Session.query). */
-export const engineNowMs = (query: (sql: string) => string): number => {
-  const ms = Number(query(ENGINE_NOW_MS).trim());
-  if (!Number.isSafeInteger(ms)) throw new Error(`the engine's clock: unexpected answer to ${ENGINE_NOW_MS}`);
+const parseNowMs = (answer: string): number => {
+  const ms = Number(answer.trim());
+  if (!Number.isSafeInteger(ms)) throw new Error(`the engine's clock: unexpected answer ${JSON.stringify(answer)} to ${ENGINE_NOW_MS}`);
   return ms;
 };
+
+/** The engine's clock from a synchronous query function (chDB's Session.query). */
+export const engineNowMs = (query: (sql: string) => string): number => parseNowMs(query(ENGINE_NOW_MS));
 
 /**
  * chDB's clock, for a test file's module level: chDB's standalone query, which works only while
@@ -31,11 +33,7 @@ export const engineNowMs = (query: (sql: string) => string): number => {
 export const chdbNowMs = (): number => engineNowMs((sql) => chdbQuery(sql, "TSV"));
 
 /** The same over HTTP (an Endpoint's query). */
-export const engineNowMsAsync = async (query: (sql: string) => Promise<string>): Promise<number> => {
-  const ms = Number((await query(ENGINE_NOW_MS)).trim());
-  if (!Number.isSafeInteger(ms)) throw new Error(`the engine's clock: unexpected answer to ${ENGINE_NOW_MS}`);
-  return ms;
-};
+export const engineNowMsAsync = async (query: (sql: string) => Promise<string>): Promise<number> => parseNowMs(await query(ENGINE_NOW_MS));
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;

@@ -2,7 +2,6 @@
 // FluentBit sends, on the real ClickHouse engine (chDB). Lines go in with FluentBit's own
 // INSERT statement, as FluentBit's tail input records them (time, stream, log, file, node).
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { Session } from "chdb";
 import { ddlStatements } from "../clickhouse/ddl.ts";
@@ -552,7 +551,7 @@ describe("retention: a record older than it is refused and counted, never half-s
   const ages = [days + 3, days + 1, days - 1, 0].map((d) => d * DAY_MS + 60_000);
   const count = (sql: string): number => Number(session.query(sql, "TSV").trim());
 
-  test("container lines, JSON posts and OTLP records: otel_logs, the hourly rollup, volume and catalog agree; the rest is refused", () => {
+  test("container lines, JSON posts and OTLP records: otel_logs, the hourly rollup, volume and catalog agree; the rest is refused", async () => {
     for (const t of [TABLE, HOURLY, VOLUME, PATTERNS, ATTRIBUTES, REFUSED]) session.query(`TRUNCATE TABLE ${t}`);
     const lines = ages.map((age, i) => ({ time: agoTime(age, `00000000${i}`), stream: "stdout", log: `{"msg":"aged","count":${i}}`, file: FILE, node: NODE }));
     const posts = ages.map((age, i) => ({ time: agoTime(age, `00000001${i}`), input: "http", tag: "orders", log: { message: "aged post", n: i } }));
@@ -568,7 +567,7 @@ describe("retention: a record older than it is refused and counted, never half-s
 
     const kept = 3 * 2;
     // otel_logs drops a part whose rows have all expired in the background, within moments.
-    for (let i = 0; i < 100 && count(`SELECT count() FROM ${TABLE}`) > kept; i++) spawnSync("sleep", ["0.1"]);
+    for (let i = 0; i < 100 && count(`SELECT count() FROM ${TABLE}`) > kept; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(count(`SELECT count() FROM ${TABLE}`), kept, "otel_logs: the two younger records of each input");
     assert.equal(count(`SELECT countMerge(LogCount) FROM ${HOURLY}`), kept, "the hourly rollup counts what otel_logs stores");
     assert.equal(count(`SELECT sum(Rows) FROM ${VOLUME}`), kept, "the volume table counts what otel_logs stores");
