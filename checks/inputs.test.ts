@@ -272,13 +272,13 @@ describe("inputs: every pod, OTLP/HTTP and JSON over HTTP, through real fluent-b
     const got = await rows(`Body LIKE '${id} %'`, 3);
     assert.deepEqual(got.map((r) => r.Body).sort(), [`${id} line 2`, `${id} line 3`, `${id} otlp 1`]);
     const refused = async (): Promise<string> =>
-      (await ch.query(`SELECT Input, Source, sum(Records) FROM ${tables(names).refused} WHERE Source IN ('${WEB.namespace}/${WEB.pod}', 'replayer') GROUP BY Input, Source ORDER BY Input FORMAT TSV`)).trim();
+      (await ch.query(`SELECT ServiceName, sum(Rows) FROM ${tables(names).volume} WHERE Refused AND ServiceName IN ('storefront', 'replayer') GROUP BY ServiceName ORDER BY ServiceName FORMAT TSV`)).trim();
     let counted = "";
     for (let i = 0; i < 50 && counted.split("\n").length < 2; i++) {
       counted = await refused();
       await sleep(100);
     }
-    assert.equal(counted, `container\t${WEB.namespace}/${WEB.pod}\t2\nhttp\treplayer\t1`);
+    assert.equal(counted, "replayer\t1\nstorefront\t2");
   });
 
   test("OTLP/HTTP JSON, as curl sends it: every field in its column", { skip, timeout: 60_000 }, async () => {

@@ -16,7 +16,6 @@ import { tables } from "../gen/clickhouse/tables.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { FAMILIES, hoursAgo, knownAttributes, knownVolume, workload } from "../gen/test/catalog-workload.ts";
 import { endpointKind, freePort, startEndpoint, type Endpoint } from "./clickhouse-endpoint.ts";
-import { OLDER_THAN_RETENTION } from "../gen/clickhouse/refused.ts";
 import { insertQuery } from "../gen/fluentbit/config.ts";
 import { DAY_MS, engineNowMsAsync, rfc3339 } from "../gen/test/engine-clock.ts";
 import { requireEngine } from "./engines.ts";
@@ -170,17 +169,15 @@ describe("report: the four views against ClickHouse's HTTP interface", { skip: s
     );
   });
 
-  it("refused: records older than retention, per hour of arrival, input and source", async () => {
-    type R = { input: string; source: string; reason: string; records: number; oldest: string; newest: string };
-    const got = await json<R>(["refused", "--since", "1h"]);
-    assert.deepEqual(
-      got.map((r) => [r.input, r.source, r.reason, r.records, r.oldest, r.newest]),
-      [["container", "otel-demo/old-0", OLDER_THAN_RETENTION, 3, rfc3339(NOW - (LOGS_DAYS + 3) * DAY_MS), rfc3339(NOW - (LOGS_DAYS + 1) * DAY_MS)]],
-    );
+  it("refused: records older than retention when they arrived, per hour of their time and service", async () => {
+    type R = { hour: string; service: string; records: number };
+    const got = await json<R>(["refused"]);
+    assert.deepEqual(got.map((r) => [r.service, r.records]), [["old", 1], ["old", 1], ["old", 1]]);
+    assert.deepEqual(await json<R>(["refused", "--since", "1h"]), [], "--since counts the records' own hours");
     const table = await report(["refused", "--url", ch.url]);
     assert.equal(table.code, 0, table.stderr);
-    assert.match(table.stdout, /^HOUR \(UTC\)\s+INPUT\s+SOURCE\s+REASON\s+RECORDS\s+OLDEST TIME\s+NEWEST TIME$/m);
-    assert.match(table.stdout, /^3 records not stored in all retained hours/m);
+    assert.match(table.stdout, /^HOUR OF THEIR TIME \(UTC\)\s+SERVICE\s+RECORDS$/m);
+    assert.match(table.stdout, /^3 records in all retained hours not stored/m);
   });
 
   it("storage: bytes per column and compression ratio from system.parts_columns", async () => {

@@ -474,37 +474,6 @@ FROM (SELECT
     object_like AND match(doc_text, '[0-9][.eE]|[0-9]{19}|-0') AS exact
 FROM otel.otel_logs_ingest_otlp))))));
 
-CREATE TABLE IF NOT EXISTS otel.otel_logs_refused
-(
-    Hour DateTime('UTC'),
-    Input LowCardinality(String),
-    Source LowCardinality(String),
-    Reason LowCardinality(String),
-    Records SimpleAggregateFunction(sum, UInt64),
-    OldestTime SimpleAggregateFunction(min, DateTime64(9, 'UTC')),
-    NewestTime SimpleAggregateFunction(max, DateTime64(9, 'UTC'))
-)
-ENGINE = AggregatingMergeTree
-PARTITION BY toYYYYMM(Hour)
-ORDER BY (Hour, Input, Source, Reason)
-TTL Hour + INTERVAL 90 DAY
-SETTINGS non_replicated_deduplication_window = 10000;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_logs_refused_mv TO otel.otel_logs_refused
-DEFINER = default SQL SECURITY DEFINER
-AS WITH ResourceAttributes['k8s.pod.name'] AS pod
-SELECT
-    toStartOfHour(now('UTC')) AS Hour,
-    if(pod != '', 'container', 'http') AS Input,
-    if(pod != '', concat(ResourceAttributes['k8s.namespace.name'], '/', pod), ServiceName) AS Source,
-    'older than retention' AS Reason,
-    count() AS Records,
-    min(Timestamp) AS OldestTime,
-    max(Timestamp) AS NewestTime
-FROM otel.otel_logs
-WHERE toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now())
-GROUP BY Hour, Input, Source, Reason;
-
 CREATE TABLE IF NOT EXISTS otel.otel_attributes
 (
     Hour DateTime('UTC'),
@@ -585,12 +554,13 @@ CREATE TABLE IF NOT EXISTS otel.otel_logs_volume
     ServiceName LowCardinality(String),
     SeverityNumber UInt8,
     SeverityText LowCardinality(String),
+    Refused Bool,
     Rows SimpleAggregateFunction(sum, UInt64),
     BodyBytes SimpleAggregateFunction(sum, UInt64)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(Hour)
-ORDER BY (Hour, ServiceName, SeverityNumber, SeverityText)
+ORDER BY (Hour, ServiceName, SeverityNumber, SeverityText, Refused)
 TTL Hour + INTERVAL 90 DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
@@ -601,11 +571,11 @@ AS SELECT
     ServiceName,
     SeverityNumber,
     SeverityText,
+    toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()) AS Refused,
     count() AS Rows,
     sum(length(Body)) AS BodyBytes
 FROM otel.otel_logs
-WHERE NOT (toUnixTimestamp64Second(Timestamp) + 604800 <= toUnixTimestamp(now()))
-GROUP BY Hour, ServiceName, SeverityNumber, SeverityText;
+GROUP BY Hour, ServiceName, SeverityNumber, SeverityText, Refused;
 
 -- Example queries
 -- Hourly rollup (count, avg/min/max of RandomNumber per service and string):

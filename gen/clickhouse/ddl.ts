@@ -28,7 +28,6 @@ import type { Model } from "../model/model.ts";
 import type { Names } from "../model/names-schema.ts";
 import { catalogStatements } from "./catalog.ts";
 import { ingestTables, ingestViews } from "./ingest.ts";
-import { refusedStatements } from "./refused.ts";
 import { retained } from "./retention.ts";
 import { OTEL_LOGS_COLUMNS } from "./row-contract.ts";
 import { tables } from "./tables.ts";
@@ -140,7 +139,7 @@ const catalog = (model: Model): string[] =>
 
 export function ddlStatements(model: Model): string[] {
   const { names } = model;
-  return [`CREATE DATABASE IF NOT EXISTS ${names.database}`, logsTable(model), hourlyTable(model), hourlyView(model), ...ingestTables(names), ...ingestViews(names), ...refusedStatements(model, DEDUPLICATION_WINDOW), ...catalog(model)];
+  return [`CREATE DATABASE IF NOT EXISTS ${names.database}`, logsTable(model), hourlyTable(model), hourlyView(model), ...ingestTables(names), ...ingestViews(names), ...catalog(model)];
 }
 
 /** The whole schema as one SQL script (sql/init.sql), with the example queries as comments. */

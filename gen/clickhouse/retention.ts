@@ -4,8 +4,9 @@
 // row older than retention as soon as its part is written (a FluentBit backlog after a long
 // outage, an OTLP client replaying old records). The views on otel_logs read every inserted
 // block before TTL drops anything, so the hourly rollup and the catalog leave such rows out
-// (`retained`), and the refused view counts exactly them (`olderThanRetention`,
-// gen/clickhouse/refused.ts). Int64 seconds: toDateTime would wrap times before 1970.
+// (`retained`), and the volume table counts exactly them apart (`olderThanRetention`, its
+// Refused column, gen/clickhouse/catalog.ts). Int64 seconds: toDateTime would wrap times
+// before 1970.
 //
 // Why not filter them out in the ingest views and count them with a second view on each
 // ingest table: measured, a second materialized view on an ingest table broke insert

@@ -20,9 +20,6 @@ export interface Tables {
   readonly patternsView: string;
   readonly volume: string;
   readonly volumeView: string;
-  /** Records not stored because of their time (gen/clickhouse/refused.ts), and the view on otel_logs that counts them. */
-  readonly refused: string;
-  readonly refusedView: string;
 }
 
 export function tables(names: Names): Tables {
@@ -41,7 +38,5 @@ export function tables(names: Names): Tables {
     patternsView: q(names.patternsView),
     volume: q(names.volumeTable),
     volumeView: q(names.volumeView),
-    refused: q(names.refusedTable),
-    refusedView: q(names.refusedView),
   };
 }

@@ -32,9 +32,6 @@ const SHAPE = {
   patternsView: IDENTIFIER,
   volumeTable: IDENTIFIER,
   volumeView: IDENTIFIER,
-  /** Records not stored because of their time, and the view that counts them (gen/clickhouse/refused.ts). */
-  refusedTable: IDENTIFIER,
-  refusedView: IDENTIFIER,
   /** ClickHouse users: FluentBit may only INSERT, HyperDX (and the report) may only read. */
   ingestUser: IDENTIFIER,
   readerUser: IDENTIFIER,

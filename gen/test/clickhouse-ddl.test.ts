@@ -9,7 +9,6 @@ import { loadModel } from "../model/model.ts";
 import { schemaProbeQuery } from "../clickhouse/readiness.ts";
 import { ddlStatements, exampleQueries, hourlyQuery, initSql } from "../clickhouse/ddl.ts";
 import { catalogObjects } from "../clickhouse/catalog.ts";
-import { refusedObjects } from "../clickhouse/refused.ts";
 import { tables } from "../clickhouse/tables.ts";
 
 const model = loadModel(resolve(import.meta.dirname, "../.."));
@@ -41,7 +40,7 @@ describe("otel_logs DDL on chDB", () => {
   it("creates the database, tables and views named in names.json, idempotently", () => {
     assert.equal(
       q(`SELECT name FROM system.tables WHERE database = '${DATABASE}' ORDER BY name`),
-      [LOGS_TABLE, names.hourlyTable, names.hourlyView, names.ingestTable, names.ingestView, names.otlpIngestTable, names.otlpIngestView, ...refusedObjects(names), ...catalogObjects(names)].sort().join("\n"),
+      [LOGS_TABLE, names.hourlyTable, names.hourlyView, names.ingestTable, names.ingestView, names.otlpIngestTable, names.otlpIngestView, ...catalogObjects(names)].sort().join("\n"),
     );
     for (const stmt of ddlStatements(model)) assert.match(stmt, /^CREATE (DATABASE|TABLE|MATERIALIZED VIEW) IF NOT EXISTS /);
     // sql/init.sql is the same schema as one script (clickhouse client --multiquery < sql/init.sql).

@@ -33,7 +33,7 @@ Views:
   patterns     message templates (numbers, ids, IPs, quoted strings masked) by rows, with services and severities
   volume       rows and Body bytes per hour, service and severity
   storage      bytes per column and compression ratio of every table in the logs database
-  refused      records not stored because of their time (older than retention), per hour of arrival, input and source
+  refused      records not stored because they were older than retention when they arrived, per hour of their time and service
 Options:
   --since D        the hours since D ago, e.g. 30m, 1h, 6h, 7d, 1h30m (the window starts at that hour's start); not for storage
   --service NAME   one service only (attributes, patterns, volume)
@@ -107,7 +107,7 @@ export function parseOptions(argv: readonly string[]): Options | "help" {
     if (sinceSeconds === undefined) throw new UsageError(`--since ${JSON.stringify(v.since)}: expected a duration like 30m, 1h, 6h, 7d or 1h30m (s, m, h, d, w; at most 10 years)`);
     if (view === "storage") throw new UsageError("--since does not apply to the storage view: it shows the parts on disk now");
   }
-  if (v.service !== undefined && (view === "storage" || view === "refused")) throw new UsageError(`--service does not apply to the ${view} view`);
+  if (v.service !== undefined && view === "storage") throw new UsageError("--service does not apply to the storage view");
   if (v.severity !== undefined && (view === "storage" || view === "attributes" || view === "refused")) {
     throw new UsageError(`--severity does not apply to the ${view} view (only patterns and volume)`);
   }

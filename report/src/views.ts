@@ -5,11 +5,11 @@ import {
   DISTINCT_STANDARD_ERROR,
   EXACT_DISTINCT_UP_TO,
   patternsQuery,
+  refusedQuery,
   storageQuery,
   volumeQuery,
   type ReportFilters,
 } from "../../gen/clickhouse/catalog.ts";
-import { refusedQuery } from "../../gen/clickhouse/refused.ts";
 import type { Names } from "../../gen/model/names-schema.ts";
 import type { Options } from "./args.ts";
 import { bytes, count, minute, table } from "./render.ts";
@@ -75,13 +75,10 @@ export interface StorageRow {
 }
 
 export interface RefusedRow {
+  /** The hour of the records' own time (not of their arrival). */
   hour: string;
-  input: string;
-  source: string;
-  reason: string;
+  service: string;
   records: number;
-  oldest: string;
-  newest: string;
 }
 
 export type Row = AttributeRow | PatternRow | VolumeRow | StorageRow | RefusedRow;
@@ -103,7 +100,7 @@ export function queryOf(names: Names, o: Options): string {
     case "storage":
       return storageQuery(names);
     case "refused":
-      return refusedQuery(names, o.sinceSeconds);
+      return refusedQuery(names, filtersOf(o));
   }
 }
 
@@ -159,15 +156,7 @@ export function shape(o: Options, raw: readonly Raw[]): Row[] {
       });
     case "refused":
       return raw.map(
-        (r): RefusedRow => ({
-          hour: iso(r["hour"]),
-          input: str(r["input"]),
-          source: str(r["source"]),
-          reason: str(r["reason"]),
-          records: num(r["records"]),
-          oldest: iso(r["oldest"]),
-          newest: iso(r["newest"]),
-        }),
+        (r): RefusedRow => ({ hour: iso(r["hour"]), service: str(r["service"]), records: num(r["records"]) }),
       );
   }
 }
@@ -282,16 +271,12 @@ export function text(names: Names, o: Options, rows: readonly Row[]): string[] {
       const total = r.reduce((s, x) => s + x.records, 0);
       return [
         ...table(r, [
-          { title: "HOUR (UTC)", cell: (x) => minute(x.hour) },
-          { title: "INPUT", cell: (x) => x.input },
-          { title: "SOURCE", cell: (x) => x.source || "-", max: 60 },
-          { title: "REASON", cell: (x) => x.reason },
+          { title: "HOUR OF THEIR TIME (UTC)", cell: (x) => minute(x.hour) },
+          { title: "SERVICE", cell: (x) => x.service, max: 40 },
           { title: "RECORDS", cell: (x) => count(x.records), align: "right" },
-          { title: "OLDEST TIME", cell: (x) => minute(x.oldest) },
-          { title: "NEWEST TIME", cell: (x) => minute(x.newest) },
         ]),
         "",
-        `${count(total)} records not stored in ${windowText(o)} (by hour of arrival): older than ${names.logsTable}' retention when they arrived.`,
+        `${count(total)} records in ${windowText(o)} not stored: older than ${names.logsTable}' retention when they arrived.`,
       ];
     }
   }
