@@ -31,6 +31,8 @@
           src = nixpkgs.lib.cleanSource ./.;
           generated = pkgs.callPackage ./nix/generated.nix { inherit src; };
           loggen = pkgs.callPackage ./nix/loggen.nix { };
+          # nixpkgs' fluent-bit with this repository's patches (nix/fluent-bit/).
+          fluent-bit = pkgs.callPackage ./nix/fluent-bit { };
           # HyperDX's static export behind HAProxy and static-web-server (site and TOML made from src).
           hyperdx = pkgs.callPackage ./nix/hyperdx { inherit src; };
           # callPackages (plural): the file returns a set of images, each made overridable;
@@ -40,13 +42,13 @@
           versions = import ./nix/versions.nix { };
           checkVersions = versions.checkFor {
             clickhouse = pkgs.clickhouse.version;
-            fluent-bit = pkgs.fluent-bit.version;
+            fluent-bit = fluent-bit.version;
             static-web-server = pkgs.static-web-server.version;
             nodejs = pkgs.nodejs.version;
           };
           # Each image is checked (not the set), so the outputs can still be listed.
           images = nixpkgs.lib.mapAttrs (_: checkVersions) (
-            pkgs.callPackages ./nix/images.nix { inherit loggen hyperdx; }
+            pkgs.callPackages ./nix/images.nix { inherit loggen hyperdx fluent-bit; }
           );
           # The demo node: the NixOS module plus SSH and tools (MicroVM and VM test).
           k3sNode = {
@@ -62,6 +64,7 @@
             src
             generated
             loggen
+            fluent-bit
             hyperdx
             images
             k3sNode
@@ -109,7 +112,7 @@
         in
         nixpkgs.lib.mapAttrs' (name: image: nixpkgs.lib.nameValuePair "${name}-image" image) b.images
         // {
-          inherit (b) generated loggen;
+          inherit (b) generated loggen fluent-bit;
           all-images = b.pkgs.linkFarm "all-images" (
             nixpkgs.lib.mapAttrsToList (name: path: {
               name = "${name}.tar.gz";
@@ -143,6 +146,7 @@
             src
             generated
             loggen
+            fluent-bit
             hyperdx
             ;
           vmTest = import ./nix/vm-test.nix {
@@ -153,7 +157,10 @@
       );
 
       devShells = forAllSystems (system: {
-        default = import ./nix/devshell.nix { pkgs = pkgsFor system; };
+        default = import ./nix/devshell.nix {
+          pkgs = pkgsFor system;
+          inherit ((build system)) fluent-bit;
+        };
       });
 
       formatter = forAllSystems (system: (pkgsFor system).nixfmt);

@@ -93,6 +93,31 @@ async function rows(where: string, expected: number): Promise<Row[]> {
   return read();
 }
 
+/** Protobuf wire format: a varint of a uint64 (int64 as its two's complement), a tag, a length-delimited field. */
+const varint = (v: bigint): number[] => {
+  const out: number[] = [];
+  let u = BigInt.asUintN(64, v);
+  do {
+    out.push(Number(u & 0x7fn) | (u > 0x7fn ? 0x80 : 0));
+    u >>= 7n;
+  } while (u > 0n);
+  return out;
+};
+const field = (n: number, bytes: number[]): number[] => [...varint(BigInt((n << 3) | 2)), ...varint(BigInt(bytes.length)), ...bytes];
+const text = (s: string): number[] => [...Buffer.from(s)];
+const keyValue = (k: string, value: number[]): number[] => [...field(1, text(k)), ...field(2, value)];
+/**
+ * An OTLP ExportLogsServiceRequest (opentelemetry-proto logs/v1, common/v1) with one record whose
+ * attributes are int64 `int_value`s (AnyValue field 3), written by hand: a JavaScript number
+ * cannot hold 2^63 - 1, so no JS SDK can send it.
+ */
+function otlpInt64Request(service: string, body: string, ints: Record<string, bigint>): Uint8Array<ArrayBuffer> {
+  const resource = field(1, field(1, keyValue("service.name", field(1, text(service)))));
+  const attributes = Object.entries(ints).flatMap(([k, v]) => field(6, keyValue(k, [...varint(BigInt(3 << 3)), ...varint(v)])));
+  const record = [...field(5, field(1, text(body))), ...attributes];
+  return new Uint8Array(field(1, [...resource, ...field(2, field(2, record))]));
+}
+
 /** A pod's resource attributes as the view writes them for a tailed line. */
 const podResource = (p: PodLog, service: string, labels: Record<string, string>): Record<string, string> => ({
   ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [`k8s.pod.label.${k}`, v])),
@@ -252,6 +277,31 @@ describe("inputs: every pod, OTLP/HTTP and JSON over HTTP, through real fluent-b
     });
   });
 
+  test("OTLP/HTTP protobuf: integers over the whole int64 range, as sent (the SDK, and the values a JS number cannot hold)", { skip, timeout: 60_000 }, async () => {
+    const id = `otlp-int64-${process.pid}`;
+    const provider = new LoggerProvider({
+      resource: resourceFromAttributes({ "service.name": "counters", "host.bytes": 2 ** 32 }),
+      processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `http://127.0.0.1:${otlpPort}/v1/logs` }) })],
+    });
+    // What a JavaScript number holds exactly; the SDK sends each as int_value (int64).
+    const sdk = { p31: 2 ** 31, p32: 2 ** 32, p40: 2 ** 40, p53m1: 2 ** 53 - 1, m53p1: -(2 ** 53 - 1), p62: 2 ** 62, m63: -(2 ** 63), m31m1: -(2 ** 31) - 1 };
+    provider.getLogger("int64").emit({ body: `${id} sdk`, attributes: sdk });
+    await provider.forceFlush();
+    await provider.shutdown();
+    // The rest of the range, encoded as any OTLP protobuf client encodes int64 (varint, two's complement).
+    const wide = { p63m1: 2n ** 63n - 1n, m63: -(2n ** 63n), p53p1: 2n ** 53n + 1n, m53m1: -(2n ** 53n) - 1n };
+    const res = await fetch(`http://127.0.0.1:${otlpPort}/v1/logs`, { method: "POST", headers: { "Content-Type": "application/x-protobuf" }, body: otlpInt64Request("counters", `${id} wire`, wide) });
+    assert.ok(res.ok, `OTLP protobuf answered ${res.status}`);
+    const got = await rows(`Body LIKE '${id} %'`, 2);
+    assert.deepEqual(
+      got.map((r) => [r.Body, r.LogAttributes, r.ResourceAttributes]).sort(),
+      [
+        [`${id} sdk`, Object.fromEntries(Object.entries(sdk).map(([k, v]) => [k, BigInt(v).toString()])), { "service.name": "counters", "host.bytes": "4294967296" }],
+        [`${id} wire`, Object.fromEntries(Object.entries(wide).map(([k, v]) => [k, v.toString()])), { "service.name": "counters" }],
+      ],
+    );
+  });
+
   test("records older than retention (a pod's file after an outage, an OTLP replay): refused and counted, younger ones stored", { skip, timeout: 60_000 }, async () => {
     const id = `aged-${process.pid}`;
     const days = loadModel(ROOT).settings.retention.logsDays;
@@ -347,12 +397,15 @@ describe("inputs: every pod, OTLP/HTTP and JSON over HTTP, through real fluent-b
     // An array cut short after a valid object: nothing of it is stored either.
     const cut = await post("/payments", `[{"message":"${id} broken first"}, {"message":`);
     assert.equal(cut.status, 400, "a cut-off array is refused");
+    // An array whose elements are not all objects: refused whole, naming why.
+    const mixed = await post("/payments", `[{"message":"${id} broken mixed"}, 5]`);
+    assert.deepEqual([mixed.status, (await mixed.text()).trim()], [400, "error: expected a JSON object or an array of JSON objects"]);
     const got = await rows(`Body LIKE '${id}%'`, 2);
     assert.deepEqual(
       got.map((r) => [r.ServiceName, r.Body, r.SeverityText, r.SeverityNumber, r.ResourceAttributes, r.LogAttributes]),
       [
-        ["checkout", `${id} hello`, "WARN", 13, { "service.name": "checkout" }, { "user.id": "7" }],
-        ["payments", `${id} from path`, "ERROR", 17, { "service.name": "payments" }, {}],
+        ["checkout", `${id} hello`, "WARN", 13, { "service.name": "checkout", "k8s.node.name": NODE }, { "user.id": "7" }],
+        ["payments", `${id} from path`, "ERROR", 17, { "service.name": "payments", "k8s.node.name": NODE }, {}],
       ],
     );
     assert.equal((await rows(`Body LIKE '%${id} broken%'`, 0)).length, 0, "nothing of the bad body is stored");

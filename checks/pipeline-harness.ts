@@ -19,6 +19,7 @@ import { CLICKHOUSE_DATA_DIR } from "../gen/model/containers.ts";
 import { loadModel } from "../gen/model/model.ts";
 import { chdbNowMs, engineClockEnv } from "../gen/test/engine-clock.ts";
 import { findBinary } from "./binaries.ts";
+import { fluentBitBinary, missingFluentBit } from "./fluent-bit-build.ts";
 import type { Engine } from "./engines.ts";
 import { freePort } from "./net.ts";
 
@@ -30,7 +31,7 @@ const DEFAULT_STANDIN = resolve(ROOT, "../shared/tools/clickhouse-http-chdb.mjs"
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 
-export const fluentBitBinary = (): string | undefined => findBinary(process.env["FLUENT_BIT"] ?? "fluent-bit");
+export { fluentBitBinary };
 
 type ClickHouseKind = "url" | "server" | "standin";
 
@@ -44,7 +45,7 @@ export function clickhouseKind(): ClickHouseKind | undefined {
 
 /** What the pipeline suites need and this machine lacks: fluent-bit and a ClickHouse (for requireEngine). */
 export const missingPipelineEngines = (): Engine[] => [
-  ...(fluentBitBinary() === undefined ? [{ name: "fluent-bit", hint: "FLUENT_BIT or PATH" }] : []),
+  ...missingFluentBit(),
   ...(clickhouseKind() === undefined ? [{ name: "clickhouse", hint: "CLICKHOUSE_URL, CLICKHOUSE, or ../shared/tools/clickhouse-http-chdb.mjs" }] : []),
 ];
 

@@ -7,6 +7,7 @@
   src,
   generated,
   loggen,
+  fluent-bit,
   hyperdx,
   vmTest,
 }:
@@ -16,7 +17,8 @@ let
   package = lib.importJSON ../package.json;
 
   engines = [
-    pkgs.fluent-bit
+    # The patched build the images ship (nix/fluent-bit/).
+    fluent-bit
     pkgs.clickhouse
     # lua/*.lua unit tests (gen/test/lua.test.ts): FluentBit embeds LuaJIT.
     pkgs.luajit
@@ -24,7 +26,7 @@ let
   engineEnv = {
     # A test whose engine is missing fails instead of skipping (checks/engines.ts).
     REQUIRE_ENGINES = "fluent-bit,clickhouse,clickhouse-server,luajit,proc";
-    FLUENT_BIT = lib.getExe pkgs.fluent-bit;
+    FLUENT_BIT = lib.getExe fluent-bit;
     CLICKHOUSE = "${pkgs.clickhouse}/bin/clickhouse";
     # The loggen the image runs (checks/pipeline.test.ts starts it with node).
     LOGGEN = "${loggen}/lib/loggen/${(lib.importJSON ../loggen/package.json).bin.loggen}";
@@ -117,7 +119,7 @@ in
     pkgs.runCommand "check-fluent-bit-dry-run"
       {
         nativeBuildInputs = [
-          pkgs.fluent-bit
+          fluent-bit
           pkgs.yq-go
         ];
         # The variable the config expands for the ingest user's password (gen/names.json).

@@ -19,7 +19,7 @@ import { tables } from "../clickhouse/tables.ts";
 import { CONTAINERS, FLUENTBIT_STATE_DIR } from "../model/containers.ts";
 import { clickhouseHost } from "../k8s/clickhouse.ts";
 import { meta } from "../k8s/common.ts";
-import { httpRecord, OTLP_BODY_KEY, otlpRecord } from "./lua.ts";
+import { HTTP_JSON_KEY, httpRecord, OTLP_BODY_KEY, otlpRecord } from "./lua.ts";
 import type { Model } from "../model/model.ts";
 import type { Names } from "../model/names-schema.ts";
 
@@ -106,12 +106,21 @@ interface ServiceOptions {
 
 /** See service(): also the upper bound of the pipeline's added latency. */
 export const FLUSH_SECONDS = 0.25;
+/** Stack of each flush's coroutine (service()): 256 KiB. */
+export const CORO_STACK_BYTES = 262_144;
 
 function service(o: ServiceOptions): Section {
   return {
     // Seconds between flushes: a line is queryable about this long after it is written
     // (plus the INSERT), so emit -> queryable stays under a second at p99.
     flush: FLUSH_SECONDS,
+    // Each flush runs as a coroutine on a stack of its own, 24 KiB by default
+    // (include/fluent-bit/flb_coro.h, v5.0.7), and the http output's JSON encoder recurses once
+    // per level of a record's nesting: an OTLP record nested ~31 levels deep overflowed it into
+    // the heap and killed FluentBit, again at every restart (its chunk is replayed). Records
+    // nest at most 64 levels (deeper ones cannot be unpacked: msgpack-c's limit in FluentBit's
+    // build), which 256 KiB holds several times over (checks/hostile-input.test.ts).
+    coro_stack_size: CORO_STACK_BYTES,
     log_level: o.logLevel,
     ...(o.httpPort === undefined
       ? { http_server: "off" }
@@ -144,6 +153,11 @@ function service(o: ServiceOptions): Section {
     // to <storage.path>/rejected instead of being discarded (FluentBit >= 4.2).
     "storage.keep.rejected": "on",
     "storage.rejected.path": "rejected",
+    // JSON sent to ClickHouse carries UTF-8 as it is, and each byte of invalid UTF-8 becomes
+    // U+FFFD (src/flb_utils.c, flb_utils_write_str_raw, v5.0.7); escaping (the default) turns
+    // valid characters into \u sequences and each invalid byte into a private-use character
+    // (U+E0xx), and costs more CPU per line.
+    "json.escape_unicode": "off",
   };
 }
 
@@ -236,20 +250,31 @@ function otlpInput(tag: string, port: number): object {
   };
 }
 
-/** JSON objects (one, or an array of them) POSTed to /<tag>; a body that is not JSON gets a 400. */
+/**
+ * JSON objects (one, or an array of them) POSTed to /<tag>. raw_json_key (this repository's
+ * patch, nix/fluent-bit/http-raw-json.patch) keeps each object as the text that was sent:
+ * the ingest view parses it as it parses a container's JSON line, so numbers keep every
+ * digit, and no nesting depth reaches the Lua stage or the http output's JSON encoder (which
+ * recurses on a coroutine's stack: a post nested 40 levels deep killed FluentBit, and every
+ * restart replayed it). A body that is not a JSON object or an array of objects gets a 400.
+ */
 function jsonInput(port: number): object {
   return {
     name: "http",
     ...httpListener(port),
+    raw_json_key: HTTP_JSON_KEY,
     processors: { logs: [{ name: "lua", ...httpRecord(), time_as_table: "on" }] },
   };
 }
 
-/** Adds the node's name to every line (one short key; the node is not in the file path) and keeps only the ingest table's keys. */
-function nodeFilter(match: string, nodeName: string): Section {
+/**
+ * Adds the node's name to every line and JSON post (one short key; the node is not in the file
+ * path, and a post names the node that received it) and keeps only the ingest table's keys.
+ */
+function nodeFilter(nodeName: string): Section {
   return {
     name: "record_modifier",
-    match,
+    match_regex: NOT_OTLP,
     record: `node ${nodeName}`,
     // Only the keys the ingest table reads go on: the CRI flag `_p` and the rest of the
     // kubernetes filter's map (pod name, ids, image, ...: the path says who the pod is)
@@ -316,7 +341,7 @@ export function fluentBitConfig(model: Model): string {
     parsers: [podPathParser()],
     pipeline: {
       inputs: [tailInput(tail, LOG_GLOB, STATE_DIR, { withPath: true, exclude: ownLogGlob(model.names) }), otlpInput(OTLP_TAG, fb.otlp), jsonInput(fb.json)],
-      filters: [...podLabelFilters(tail, { from: "api" }), nodeFilter(tail, `\${${NODE_NAME_ENV}}`)],
+      filters: [...podLabelFilters(tail, { from: "api" }), nodeFilter(`\${${NODE_NAME_ENV}}`)],
       outputs: ingestOutputs(model.names, {
         host: clickhouseHost(model),
         port: model.ports.services.clickhouse.http,
@@ -373,7 +398,7 @@ export function fluentBitLocalConfig(names: Names, o: LocalOptions): string {
               ...(o.otlpPort === undefined ? [] : [otlpInput(OTLP_TAG, o.otlpPort)]),
               ...(o.jsonPort === undefined ? [] : [jsonInput(o.jsonPort)]),
             ],
-            filters: [...(o.podMetadata === undefined ? [] : podLabelFilters(tail, { from: "files", ...o.podMetadata })), nodeFilter(tail, o.nodeName)],
+            filters: [...(o.podMetadata === undefined ? [] : podLabelFilters(tail, { from: "files", ...o.podMetadata })), nodeFilter(o.nodeName)],
             outputs: ingestOutputs(names, target),
           }
         : {

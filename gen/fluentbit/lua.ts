@@ -5,7 +5,8 @@
 // columns stays in SQL, one copy for all three inputs. Lua is here because FluentBit has no
 // native way to do these few things:
 // - the http input's tag (the request path, which may name the service) is not a key of the
-//   record, and no other filter can copy it there;
+//   record, and no other filter can copy it there; the input keeps each posted object's text
+//   under one key, which becomes the line;
 // - the opentelemetry input keeps trace and span ids as bytes, which FluentBit's JSON output
 //   cannot carry (invalid UTF-8 is replaced; src/flb_utils.c, flb_utils_write_str_raw, v5.0.7);
 // - the record's own time, to the nanosecond (time_as_table: no double on the way).
@@ -32,8 +33,14 @@ function load(call: string, needs: readonly string[] = []): LuaFunction {
   return { call, code };
 }
 
-/** http input: the posted object becomes the line (its JSON text in ClickHouse), the tag beside it. */
-export const httpRecord = (): LuaFunction => load("http_record");
+/**
+ * The key the http input keeps each posted JSON object's text under (raw_json_key, a patch of
+ * this repository: nix/fluent-bit/http-raw-json.patch), read by lua/http_record.lua.
+ */
+export const HTTP_JSON_KEY = "json";
+
+/** http input: the posted object's text becomes the line, the tag beside it. */
+export const httpRecord = (): LuaFunction => load("http_record", [`record["${HTTP_JSON_KEY}"]`]);
 
 /**
  * opentelemetry input: the body (under logs_body_key) becomes the line; the ids in hex. The

@@ -17,13 +17,16 @@ import {
   LOG_GLOB,
   NODE_NAME_ENV,
   ownLogGlob,
+  OTLP_TAG,
   STATE_DIR,
   type LocalOptions,
 } from "../fluentbit/config.ts";
+import { HTTP_JSON_KEY } from "../fluentbit/lua.ts";
 import { INGEST_COLUMNS } from "../clickhouse/ingest.ts";
 import { tables } from "../clickhouse/tables.ts";
 import { loadModel } from "../model/model.ts";
 import { requireEngine } from "../../checks/engines.ts";
+import { fluentBitBinary, missingFluentBit } from "../../checks/fluent-bit-build.ts";
 import { engineNowMs, rfc3339 } from "./engine-clock.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -127,8 +130,10 @@ test("tailed lines get their pod's labels (kubernetes filter, labels only) and t
   const lift = only(filters, "nest");
   assert.ok(matches(lift["match"], tag));
   assert.deepEqual([lift["operation"], lift["nested_under"], `${String(lift["add_prefix"])}labels`], ["lift", "kubernetes", "kubernetes_labels"]);
+  // The node's name goes on lines and JSON posts (any tag but the OTLP input's), not on OTLP records.
   const node = only(filters, "record_modifier");
-  assert.ok(matches(node["match"], tag));
+  const nodeMatches = (t: string): boolean => new RegExp(`^(?:${String(node["match_regex"])})$`).test(t);
+  assert.deepEqual([tag, "checkout", OTLP_TAG].map(nodeMatches), [true, true, false]);
   assert.equal(node["record"], `node \${${NODE_NAME_ENV}}`);
   assert.deepEqual(node["allowlist_key"], Object.keys(INGEST_COLUMNS), "only what the ingest table reads goes out");
   assert.ok(Object.keys(INGEST_COLUMNS).includes("kubernetes_labels"));
@@ -148,6 +153,8 @@ test("OTLP/HTTP and JSON inputs on the ports from ports.json, on disk before the
     assert.ok(isOn(lua[0]?.["time_as_table"]), "the record's time to the nanosecond");
   }
   assert.equal(cluster.pipeline.inputs.length, 3);
+  // Each posted object reaches the Lua stage as its text (nix/fluent-bit/http-raw-json.patch).
+  assert.equal(json["raw_json_key"], HTTP_JSON_KEY);
 });
 
 /** Which of the config's outputs FluentBit routes `tag` to (match or match_regex, anchored at the start). */
@@ -191,7 +198,7 @@ test("no password is written into the config: only ${ENV} references", () => {
     const walk = (v: unknown, key: string): void => {
       if (Array.isArray(v)) v.forEach((x) => walk(x, key));
       else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) walk(x, k);
-      else if (/pass|secret|token|key$/i.test(key) && !/^(path_key|json_date_key|logs_body_key|allowlist_key)$/.test(key)) {
+      else if (/pass|secret|token|key$/i.test(key) && !/^(path_key|json_date_key|logs_body_key|raw_json_key|allowlist_key)$/.test(key)) {
         assert.match(String(v), /^\$\{[A-Z_][A-Z0-9_]*\}$/, `${key} must be an env reference`);
       }
     };
@@ -278,9 +285,8 @@ test("ClickHouse accepts what FluentBit posts, and ignores FluentBit's own extra
   }
 });
 
-const fluentBit = process.env["FLUENT_BIT"] ?? "fluent-bit";
-const haveFluentBit = spawnSync(fluentBit, ["--version"], { encoding: "utf8" }).status === 0;
-const skipDryRun = requireEngine("fluent-bit --dry-run of the generated configs", haveFluentBit ? [] : [{ name: "fluent-bit", hint: "FLUENT_BIT or PATH" }]);
+const fluentBit = fluentBitBinary() ?? "fluent-bit";
+const skipDryRun = requireEngine("fluent-bit --dry-run of the generated configs", missingFluentBit());
 
 test("fluent-bit --dry-run accepts both configs (v5+ also checks every plugin property)", { skip: skipDryRun }, () => {
   const dir = mkdtempSync(join(tmpdir(), "fluentbit-"));

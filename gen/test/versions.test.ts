@@ -61,7 +61,9 @@ test("version floors: the newest first version among the emitted keys, named; No
   assert.equal(floors.clickhouse.version, newest(clickhouseKeys(model), CLICKHOUSE_KEYS));
   assert.equal(floors["fluent-bit"].version, newest(fluentBitKeys(model), FLUENT_BIT_KEYS));
   assert.deepEqual([floors.clickhouse.version, floors.clickhouse.key], ["25.5", "server.startup_scripts.throw_on_error"]);
-  assert.deepEqual([floors["fluent-bit"].version, floors["fluent-bit"].key], ["4.2", "service.storage.keep.rejected"]);
+  // Read only by the patched build (nix/fluent-bit/http-raw-json.patch), which the floor names.
+  assert.deepEqual([floors["fluent-bit"].version, floors["fluent-bit"].key], ["5.0", "input.http.raw_json_key"]);
+  assert.match(floors["fluent-bit"].needs, /with nix\/fluent-bit\/http-raw-json\.patch$/);
   assert.equal(floors.nodejs.version, "20");
   // The versions the tests ran against are at or above every floor.
   for (const [pkg, floor] of Object.entries(floors)) assert.ok(compareVersions(model.versions.packages[pkg as keyof typeof floors], floor.version) >= 0, pkg);
@@ -85,5 +87,5 @@ test("nix/versions.nix: below a floor fails naming the key; any newer version, a
   const [problem, ...rest] = evalProblems({ clickhouse: "25.3.4.190-lts", "fluent-bit": "5.0.7" });
   assert.deepEqual(rest, []);
   assert.match(problem ?? "", /^clickhouse 25\.3\.4\.190-lts is below 25\.5: the generated config sets server\.startup_scripts\.throw_on_error, read from 25\.5 on \(programs\/server\/Server\.cpp\)\. Use a nixpkgs whose clickhouse is 25\.5 or newer/);
-  assert.match(evalProblems({ "fluent-bit": "4.0.10" })[0] ?? "", /^fluent-bit 4\.0\.10 is below 4\.2: the generated config sets service\.storage\.keep\.rejected/);
+  assert.match(evalProblems({ "fluent-bit": "4.2.3" })[0] ?? "", /^fluent-bit 4\.2\.3 is below 5\.0: the generated config sets input\.http\.raw_json_key, read from 5\.0 on with nix\/fluent-bit\/http-raw-json\.patch/);
 });

@@ -29,7 +29,7 @@ function newestKey(emitted: Iterable<string>, table: Readonly<Record<string, Sup
   for (const key of [...emitted].sort()) {
     const row = table[key];
     if (row === undefined) throw new Error(`${pkg} key ${key}: not in gen/versions/supported.ts; check it in the package's source and add it`);
-    if (best === undefined || compareVersions(row.since, best.version) > 0) best = { version: row.since, needs: `the generated config sets ${key}, read from ${row.since} on`, key, source: row.source };
+    if (best === undefined || compareVersions(row.since, best.version) > 0) best = { version: row.since, needs: `the generated config sets ${key}, read from ${row.since} on${row.patch === undefined ? "" : ` with ${row.patch}`}`, key, source: row.source };
   }
   if (best === undefined) throw new Error(`no ${pkg} key emitted`);
   return best;

@@ -9,6 +9,8 @@ export interface Supported {
   readonly since: string;
   /** File in the upstream repository that reads it (checked at the recorded version). */
   readonly source: string;
+  /** This repository's patch that adds the key (nix/fluent-bit/), when upstream has none. */
+  readonly patch?: string;
 }
 
 const FB_CONFIG = "src/flb_config.c";
@@ -20,6 +22,7 @@ const FB_LUA = "plugins/filter_lua/lua.c";
 /** fluent/fluent-bit: YAML configuration (every key below is read from it since 2.0). */
 export const FLUENT_BIT_KEYS: Readonly<Record<string, Supported>> = {
   "service.flush": { since: "2.0", source: FB_CONFIG },
+  "service.coro_stack_size": { since: "2.0", source: FB_CONFIG },
   "service.log_level": { since: "2.0", source: FB_CONFIG },
   "service.http_server": { since: "2.0", source: FB_CONFIG },
   "service.http_listen": { since: "2.0", source: FB_CONFIG },
@@ -39,6 +42,8 @@ export const FLUENT_BIT_KEYS: Readonly<Record<string, Supported>> = {
   // Absent from v4.1.2's src/flb_config.c, present in v4.2.0's.
   "service.storage.keep.rejected": { since: "4.2", source: FB_CONFIG },
   "service.storage.rejected.path": { since: "4.2", source: FB_CONFIG },
+  // Absent from v4.0.x's include/fluent-bit/flb_config.h, present in v4.1.0's (commit a4e572293).
+  "service.json.escape_unicode": { since: "4.1", source: FB_CONFIG },
   "input.tail.tag": { since: "2.0", source: "src/flb_input.c" },
   "input.tail.storage.type": { since: "2.0", source: "src/flb_input.c" },
   "input.tail.path": { since: "2.0", source: FB_TAIL },
@@ -54,6 +59,7 @@ export const FLUENT_BIT_KEYS: Readonly<Record<string, Supported>> = {
   "input.tail.buffer_max_size": { since: "2.0", source: FB_TAIL },
   "input.tail.skip_long_lines": { since: "2.0", source: FB_TAIL },
   "filter.record_modifier.match": { since: "2.0", source: "src/flb_filter.c" },
+  "filter.record_modifier.match_regex": { since: "2.0", source: "src/flb_filter.c" },
   "filter.record_modifier.record": { since: "2.0", source: "plugins/filter_record_modifier/filter_modifier.c" },
   "filter.record_modifier.allowlist_key": { since: "2.0", source: "plugins/filter_record_modifier/filter_modifier.c" },
   "filter.nest.match": { since: "2.0", source: "src/flb_filter.c" },
@@ -98,6 +104,10 @@ export const FLUENT_BIT_KEYS: Readonly<Record<string, Supported>> = {
   "input.http.port": { since: "2.0", source: "src/flb_input.c" },
   "input.http.storage.type": { since: "2.0", source: "src/flb_input.c" },
   "input.http.processors": { since: "2.1", source: "src/config_format/flb_cf_yaml.c" },
+  // Read only by fluent-bit built with this repository's patch (nix/fluent-bit/), written
+  // against v5.0.7's plugins/in_http, the version nixpkgs ships; the build fails where it no
+  // longer applies.
+  "input.http.raw_json_key": { since: "5.0", source: "plugins/in_http/http.c", patch: "nix/fluent-bit/http-raw-json.patch" },
   "processor.lua.call": { since: "2.1", source: FB_LUA },
   "processor.lua.code": { since: "2.1", source: FB_LUA },
   "processor.lua.time_as_table": { since: "2.1", source: FB_LUA },
