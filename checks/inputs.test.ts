@@ -302,6 +302,40 @@ describe("inputs: every pod, OTLP/HTTP and JSON over HTTP, through real fluent-b
     );
   });
 
+  test("OTLP/JSON values of the wrong type are kept as sent, as text; a double beyond its range refuses the request", { skip, timeout: 60_000 }, async () => {
+    const id = `otlp-wrong-${process.pid}`;
+    const cases: Record<string, string> = {
+      s42: `{"stringValue":42}`,
+      abc: `{"intValue":"abc"}`,
+      two64: `{"intValue":"18446744073709551616"}`,
+      yes: `{"boolValue":"yes"}`,
+      dstr: `{"doubleValue":"1.5"}`,
+    };
+    const records = Object.entries(cases).flatMap(([k, v]) => [
+      `{"body":${v},"attributes":[{"key":"case","value":{"stringValue":"${id} body ${k}"}}]}`,
+      `{"body":{"stringValue":"${id} attr ${k}"},"attributes":[{"key":"v","value":${v}}]}`,
+    ]);
+    const send = (logRecords: string[]): Promise<Response> =>
+      fetch(`http://127.0.0.1:${otlpPort}/v1/logs`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: `{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"typos"}}]},"scopeLogs":[{"logRecords":[${logRecords.join(",")}]}]}]}`,
+      });
+    assert.equal((await send(records)).status, 201);
+    const got = await rows(`Body LIKE '${id} attr %' OR LogAttributes['case'] LIKE '${id} body %'`, records.length);
+    const bodies = Object.fromEntries(got.filter((r) => r.LogAttributes["case"] !== undefined).map((r) => [r.LogAttributes["case"]?.replace(`${id} body `, ""), r.Body]));
+    const attrs = Object.fromEntries(got.filter((r) => r.Body.startsWith(`${id} attr `)).map((r) => [r.Body.replace(`${id} attr `, ""), r.LogAttributes]));
+    // A wrapper of the wrong type is kept whole (its JSON text, or its keys as dotted attributes);
+    // an intValue or doubleValue string that is not that number is kept as the string.
+    assert.deepEqual(bodies, { s42: '{"stringValue":42}', abc: "abc", two64: "18446744073709551616", yes: '{"boolValue":"yes"}', dstr: "1.5" });
+    assert.deepEqual(attrs, { s42: { "v.stringValue": "42" }, abc: { v: "abc" }, two64: { v: "18446744073709551616" }, yes: { "v.boolValue": "yes" }, dstr: { v: "1.5" } });
+    // FluentBit's JSON reader refuses a number beyond a double's range for the whole body
+    // (README, "Sending logs"): 400, nothing stored, and the client is told.
+    const huge = await send([`{"body":{"stringValue":"${id} huge sibling"}}`, `{"body":{"doubleValue":1e400}}`]);
+    assert.equal(huge.status, 400);
+    assert.equal((await rows(`Body = '${id} huge sibling'`, 0)).length, 0);
+  });
+
   test("records older than retention (a pod's file after an outage, an OTLP replay): refused and counted, younger ones stored", { skip, timeout: 60_000 }, async () => {
     const id = `aged-${process.pid}`;
     const days = loadModel(ROOT).settings.retention.logsDays;

@@ -9,7 +9,12 @@ local function hex(bytes)
   if type(bytes) ~= "string" then return "" end
   return (bytes:gsub(".", function(c) return string.format("%02x", string.byte(c)) end))
 end
+-- A body that is not a valid AnyValue ({"stringValue": 42}, {"boolValue": "yes"}) is not put
+-- under "body": its wrapper, as sent, is the whole record; that becomes the line (its JSON
+-- text), so the row keeps what was sent instead of an empty Body.
 function otlp_record(tag, ts, group, metadata, record)
   local otlp = metadata["otlp"] or {}
-  return 2, ts, nil, { time = rfc3339(ts), trace_id = hex(otlp["trace_id"]), span_id = hex(otlp["span_id"]), log = record["body"] }
+  local line = record["body"]
+  if line == nil and next(record) ~= nil then line = record end
+  return 2, ts, nil, { time = rfc3339(ts), trace_id = hex(otlp["trace_id"]), span_id = hex(otlp["span_id"]), log = line }
 end

@@ -106,6 +106,8 @@ test("otlp_record: the body as the line, ids in hex, the metadata left as it was
   // A map body stays a table (ClickHouse gets its JSON text); a number stays a number.
   assert.deepEqual((run("otlp_record", `"t", ${TS}, {}, { otlp = {} }, { body = { a = "b" } }`)[3] as { log: unknown }).log, { a: "b" });
   assert.deepEqual((run("otlp_record", `"t", ${TS}, {}, { otlp = {} }, { body = 42 }`)[3] as { log: unknown }).log, 42);
+  // A body of the wrong type reaches Lua as its wrapper (no "body" key): kept as sent.
+  assert.deepEqual((run("otlp_record", `"t", ${TS}, {}, { otlp = {} }, { stringValue = 42 }`)[3] as { log: unknown }).log, { stringValue: 42 });
 });
 
 test("otlp_record: no ids, ids of another type, no otlp metadata, no body: empty ids, no error", { skip }, () => {

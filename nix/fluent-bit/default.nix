@@ -15,6 +15,8 @@ fluent-bit.overrideAttrs (old: {
     ./json-depth-limit.patch
     # OTLP/protobuf records nested deeper than that were answered 201, then lost.
     ./otlp-protobuf-depth.patch
+    # An OTLP/JSON intValue that is not an int64 ("abc") became 0; it is kept as sent.
+    ./otlp-json-int-strings.patch
     # raw_json_key on the http input: each posted JSON object kept as its text (the
     # generated config sets it: gen/fluentbit/config.ts).
     ./http-raw-json.patch
