@@ -7,6 +7,8 @@
 // FluentBit (docs/benchmarks.md has the numbers that decided this). The line's JSON is
 // parsed here, from the text the application wrote, so:
 // - Timestamp is the runtime's RFC 3339 time parsed to the nanosecond (no double on the way);
+//   a JSON post's own `time` or `timestamp` (RFC 3339, or epoch s/ms/us/ns) when it has one,
+//   else its arrival time;
 // - a number is stored as written: a line whose numbers ClickHouse's JSON parser would not
 //   read back exactly (a fraction or exponent, 19+ digits, -0) is first rewritten with every
 //   number as a string ("N<text>") and every string marked ("S<text>"), so nothing is
@@ -102,6 +104,18 @@ export const LEVEL_ALIASES: Readonly<Record<string, number>> = {
   emerg: 60,
 };
 
+/**
+ * Level names that only a text line's form gives, looked up beside the names above: klog's
+ * letters (`I1207 …`) and Go's `fatal error: `. A JSON level of "e" or "i" is no level.
+ */
+export const TEXT_LEVEL_ALIASES: Readonly<Record<string, number>> = {
+  i: 30,
+  w: 40,
+  e: 50,
+  f: 60,
+  "fatal error": 60,
+};
+
 /** ClickHouse string literal. */
 export const sqlString = (s: string): string => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 
@@ -156,23 +170,67 @@ const stage = (select: readonly string[], from: string | { readonly table: strin
   `${helpers.length > 0 ? `WITH\n    ${helpers.join(",\n    ")}\n` : ""}SELECT\n    ${select.join(",\n    ")}\nFROM ${typeof from === "string" ? `(${from})` : from.table}`;
 
 /**
- * Fields of a JSON line (or a posted JSON body) that can become columns; the rest goes to
- * LogAttributes. pino's: msg, level, count, random_number, random_string, trace_id, span_id,
- * trace_flags, name, time; other loggers': message, severity; the http input's: service.
+ * Fields of a JSON line (or a posted JSON body) that can become columns, each looked up by its
+ * own key; the rest goes to LogAttributes. pino's: count, random_number, random_string,
+ * trace_id, span_id, trace_flags, name (and time, below).
  */
-const LINE_FIELDS = ["msg", "message", "level", "severity", "service", "count", "random_number", "random_string", "trace_id", "span_id", "trace_flags", "name", "time"] as const;
+const LINE_FIELDS = ["count", "random_number", "random_string", "trace_id", "span_id", "trace_flags", "name"] as const;
+
+// Keys read in order, the first the record has wins (a key written as a dotted name is a
+// top-level key with a dot in it, ECS's style; nested maps are not looked into).
+/** Body (JSON lines and posts): pino's msg, then other loggers' names for the message. */
+export const BODY_KEYS = ["msg", "message", "body", "log", "text"] as const;
+/**
+ * Severity (JSON lines and posts): pino's `level` (its number, or a name), ECS's `log.level`,
+ * Python logging's `levelname`, `severity_text`, and `severity` (OTel's number 1-24, or a
+ * name). Apart from those two numbers, a level is a name (SEVERITIES, LEVEL_ALIASES).
+ */
+export const LEVEL_KEYS = ["level", "log.level", "levelname", "severity_text", "severity"] as const;
+/** Timestamp (JSON posts only; a container line has the runtime's time, pino's `time` aside). */
+export const POST_TIME_KEYS = ["time", "timestamp"] as const;
+/** ServiceName (JSON posts only, before the request path): a non-empty string. */
+export const POST_SERVICE_KEYS = ["service.name", "service"] as const;
 
 /**
- * Severity written in a line that is not JSON, in the forms common in logs (RE2, first group):
- * ClickHouse's text log (`<Error>`), logfmt (`level=warn`), bracketed (`[ERROR]`, CoreDNS),
- * a prefix (`ERROR:`), and a level after a leading timestamp (`2026-… INFO …`, Rust's
- * tracing, e.g. static-web-server). The first that matches wins.
+ * A posted epoch time (a JSON number, or a string of digits, with an optional fraction) has
+ * its unit told apart by the digits of its integer part: up to 10 (below 1e10: seconds, up to
+ * 2286-11-20), up to 13 (below 1e13: milliseconds), up to 16 (below 1e16: microseconds), else
+ * nanoseconds (up to 19 digits, DateTime64(9)'s 2262). The fraction is kept to the nanosecond
+ * (1733565600.123456789 is seconds), never through a double. Milliseconds before 1970-04-26
+ * would read as seconds: no log is that old.
+ */
+export const EPOCH_UNITS = [
+  { unit: "s", maxDigits: 10, fractionDigits: 9 },
+  { unit: "ms", maxDigits: 13, fractionDigits: 6 },
+  { unit: "us", maxDigits: 16, fractionDigits: 3 },
+  { unit: "ns", maxDigits: 19, fractionDigits: 0 },
+] as const;
+
+/**
+ * Severity written in a line that is not JSON, in the forms common in logs (RE2; the first
+ * group is a level name, or a TEXT_LEVEL_ALIASES one). The first that matches wins: the forms
+ * that fix the start of the line come first, so a level its message quotes (`[ERROR]`,
+ * `level=info`) does not override the line's own.
  */
 export const TEXT_SEVERITY_PATTERNS = [
+  // klog (every Kubernetes component, k3s, CoreDNS's Kubernetes client): a letter, MMDD and
+  // a time, `I1207 10:00:00.123456    1234 controller.go:123] …`: I, W, E, F.
+  "^([IWEF])[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}",
+  // Spring Boot / Logback: a level after a date and time (a space or T between them),
+  // `2026-12-07 10:00:00.123  WARN 1 --- [main] …`, `2026-12-07T10:00:00.123+01:00 ERROR 1 --- […] …`.
+  "^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}\\S*\\s+(TRACE|DEBUG|INFO|WARN|ERROR)\\s",
+  // Go's runtime: `panic: …` or `fatal error: …` starting the line (FATAL); in mid-line
+  // (`recovered from panic: …`) it is a message's words, not the line's level.
+  "^(panic|fatal error): ",
+  // ClickHouse's text log: `<Error>`.
   "<(Trace|Debug|Information|Notice|Warning|Error|Critical|Fatal)>",
+  // logfmt: `level=warn`, `lvl=ERROR`, `severity=info`.
   "(?i)\\b(?:level|lvl|severity)=[\"']?([a-z]+)",
+  // Bracketed (CoreDNS, nginx): `[ERROR]`, `[warn]`.
   "(?i)\\[(trace|debug|info|information|notice|warn|warning|error|err|crit|critical|fatal|panic|emerg|emergency)\\]",
+  // A capitalised prefix: `ERROR: …`, `FATAL: …` (PostgreSQL).
   "\\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL|PANIC):",
+  // A level after a leading timestamp: `2026-…Z  INFO …` (Rust's tracing, e.g. static-web-server).
   "^\\S+\\s+(TRACE|DEBUG|INFO|WARN|ERROR)\\s",
 ] as const;
 
@@ -208,23 +266,28 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
   const t = tables(names);
   const pick = (otlp: string, lines: string): string => (kind === "otlp" ? otlp : lines);
   const levelNames = [...SEVERITIES.map((s) => [s.text.toLowerCase(), s.level] as const), ...Object.entries(LEVEL_ALIASES)];
-  const levelOf = (name: string): string =>
-    `transform(lower(${name}), [${levelNames.map(([n]) => sqlString(n)).join(", ")}], [${levelNames.map(([, level]) => `${level}.0`).join(", ")}], 0.0)`;
+  const levelOf = (name: string, known: readonly (readonly [string, number])[] = levelNames): string =>
+    `transform(lower(${name}), [${known.map(([n]) => sqlString(n)).join(", ")}], [${known.map(([, level]) => `${level}.0`).join(", ")}], 0.0)`;
   const flat = Array.from({ length: MAX_DEPTH - 1 }).reduce<string>((acc) => flattenOnce(acc), "attr_pairs");
   const lookup = (what: "kinds" | "texts", f: string): string => `${what}[indexOf(top.1, ${sqlString(f)})]`;
+  /** The index in `top` of the first of `keys` the record has, else 0 (kinds[0], texts[0] and top.1[0] are ''). */
+  const firstOf = (keys: readonly string[]): string => `coalesce(${keys.map((k) => `nullIf(indexOf(top.1, ${sqlString(k)}), 0)`).join(", ")}, 0)`;
   // Carried from stage to stage: the record's source fields (only the kind's own: every
   // column a stage passes on costs planning time, and ClickHouse plans the view per INSERT).
+  // A line's time is decided with its fields (a JSON post may carry its own), an OTLP record's at once.
   const source =
     kind === "otlp"
       ? ["time", "ts", "time_kept", "otlp_meta", "otlp_group", "trace_id", "span_id", "line"]
-      : ["time", "ts", "time_kept", "stream", "node", "pod_path", "label_service", "label_attributes", "input", "tag", "line"];
-  // The row's time: the record's, else (none, unreadable, or too far ahead) the arrival
-  // time; then a time that was sent is kept as an attribute (time_kept).
-  const when = [
-    `${RECORD_TIME} AS record_time`,
-    `record_time IS NULL OR record_time > now64(9, 'UTC') + INTERVAL ${MAX_FUTURE_SECONDS} SECOND AS replaced`,
-    "if(replaced, now64(9, 'UTC'), assumeNotNull(record_time)) AS ts",
-    "replaced AND time != '' AS time_kept",
+      : ["time", "stream", "node", "pod_path", "label_service", "label_attributes", "input", "tag", "line"];
+  /** A time the row cannot take: none, or more than MAX_FUTURE_SECONDS ahead of the engine's clock. */
+  const unusable = (time: string): string => `${time} IS NULL OR ${time} > now64(9, 'UTC') + INTERVAL ${MAX_FUTURE_SECONDS} SECOND`;
+  // The row's time: the record's, else (none, unreadable, or too far ahead) `fallback`; then
+  // the time as sent (`sent`, when there was one) is kept as an attribute (time_kept).
+  const when = (record: string, fallback: string, sent: string): string[] => [
+    `${record} AS record_time`,
+    `${unusable("record_time")} AS replaced`,
+    `if(replaced, ${fallback}, assumeNotNull(record_time)) AS ts`,
+    `replaced AND ${sent} != '' AS time_kept`,
   ];
 
   // 1. The line (or body), without the newline docker's json-file keeps; invalid UTF-8 ->
@@ -238,7 +301,7 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
     kind === "otlp"
       ? [
           "time",
-          ...when,
+          ...when(RECORD_TIME, "now64(9, 'UTC')", "time"),
           "trace_id",
           "span_id",
           "JSONExtractRaw(__internal__, 'log_metadata', 'otlp') AS otlp_meta",
@@ -250,7 +313,6 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
         ]
       : [
           "time",
-          ...when,
           "stream",
           "node",
           "input",
@@ -283,6 +345,9 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
   );
   // 3-4, lines only: the line's fields -> column values, the severity, and what stays an attribute.
   const lineFieldStages = (): string[] => {
+    // Every value's kind and text; and for body, severity, a post's time and its service, the
+    // first key of each list the record has (its index in top, 0: none), read as columns by
+    // the next stage (an alias would be inlined, and resolved again, at every use).
     const s3b = stage(
       [
         ...source,
@@ -291,80 +356,110 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
         "top",
         `arrayMap(v -> ${kindOf("v")}, top.2) AS kinds`,
         `arrayMap(v -> ${textOf("v")}, top.2) AS texts`,
+        `${firstOf(BODY_KEYS)} AS body_i`,
+        `${firstOf(LEVEL_KEYS)} AS level_i`,
+        // A container line's `time` is pino's (its number leaves LogAttributes: Timestamp holds the runtime's time).
+        `if(input = 'http', ${firstOf(POST_TIME_KEYS)}, indexOf(top.1, 'time')) AS time_i`,
+        `if(input = 'http', ${firstOf(POST_SERVICE_KEYS)}, 0) AS service_i`,
       ],
       s3,
     );
+    // The time a post carries: epoch digits to the nanosecond, in the unit its integer part's
+    // length says (EPOCH_UNITS); else RFC 3339.
+    const epochInteger = "splitByChar('.', time_text)[1]";
+    const digits = Array.from({ length: EPOCH_UNITS.at(-1)?.maxDigits ?? 0 }, (_, i) => i + 1);
+    const scale = `transform(length(${epochInteger}), [${digits.join(", ")}], [${digits.map((d) => EPOCH_UNITS.find((u) => d <= u.maxDigits)?.fractionDigits ?? 0).join(", ")}], 0)`;
+    const epochTime = `fromUnixTimestamp64Nano(toInt64OrNull(concat(${epochInteger}, rightPad(splitByChar('.', time_text)[2], ${scale}, '0'))), 'UTC')`;
     // 3. The line's fields -> column values, when they fit the column (indexOf: no lambda).
-    //    The severity: `level` (pino's number, or a name), else `severity` (OTel's number, or
-    //    a name), else, in a line that is not JSON, a level written in a common form.
     const s4 = stage(
       [
         ...source,
         "exact",
         "is_json",
         "top",
+        "time_i",
         ...LINE_FIELDS.flatMap((f) => [`${lookup("kinds", f)} AS ${f}_kind`, `${lookup("texts", f)} AS ${f}_text`]),
-        `multiIf(level_kind = 'Number', toFloat64OrNull(level_text), level_kind = 'String', ${levelOf("level_text")}, NULL) AS from_level`,
-        `multiIf(severity_kind = 'Number' AND match(severity_text, '^([1-9]|1[0-9]|2[0-4])$'), (intDiv(toUInt8OrZero(severity_text) - 1, 4) + 1) * 10.0, severity_kind = 'String', ${levelOf("severity_text")}, NULL) AS from_severity`,
+        "top.1[level_i] AS level_key",
+        "kinds[level_i] AS level_kind",
+        "texts[level_i] AS level_text",
+        "kinds[time_i] AS time_kind",
+        "texts[time_i] AS time_text",
+        // The severity: the level key's name, or pino's number (`level`), or OTel's (`severity`,
+        // 1-24, by fours); else, in a line that is not JSON, a level written in a common form.
         // No lambda here: if() then skips the patterns for JSON lines (short-circuit evaluation).
         `if(is_json, '', coalesce(${TEXT_SEVERITY_PATTERNS.map((p) => `nullIf(extract(line, ${sqlString(p)}), '')`).join(", ")}, '')) AS text_level`,
-        `multiIf(from_level IS NOT NULL, from_level, from_severity IS NOT NULL, from_severity, text_level != '', ${levelOf("text_level")}, NULL) AS level_value`,
+        `multiIf(level_kind = 'String', ${levelOf("level_text")},
+          level_kind = 'Number' AND level_key = 'level', toFloat64OrNull(level_text),
+          level_kind = 'Number' AND level_key = 'severity' AND match(level_text, '^([1-9]|1[0-9]|2[0-4])$'), (intDiv(toUInt8OrZero(level_text) - 1, 4) + 1) * 10.0,
+          text_level != '', ${levelOf("text_level", [...levelNames, ...Object.entries(TEXT_LEVEL_ALIASES)])}, NULL) AS level_value`,
         "if(count_kind = 'Number' AND match(count_text, '^(0|[1-9][0-9]*)$'), toUInt64OrNull(count_text), NULL) AS count_value",
         "if(random_number_kind = 'Number' AND match(random_number_text, '^-?(0|[1-9][0-9]*)$'), toInt32OrNull(random_number_text), NULL) AS rnd_value",
         "random_string_kind = 'String' AS rstr_valid",
         "trace_id_kind = 'String' AND match(trace_id_text, '^[0-9a-f]{32}$') AND match(trace_id_text, '[1-9a-f]') AND span_id_kind = 'String' AND match(span_id_text, '^[0-9a-f]{16}$') AND match(span_id_text, '[1-9a-f]') AS ids_valid",
         "multiIf(trace_flags_kind = 'String' AND match(trace_flags_text, '^[0-9a-fA-F]{2}$'), reinterpretAsUInt8(unhex(trace_flags_text)), trace_flags_kind = 'Number' AND match(trace_flags_text, '^[0-9]{1,3}$') AND toUInt16OrZero(trace_flags_text) <= 255, toUInt8OrNull(trace_flags_text), NULL) AS flags_value",
         "if(name_kind = 'String', name_text, '') AS scope_name",
-        // Body: pino's msg, else message; a JSON line with neither keeps all its keys as attributes.
-        "multiIf(msg_kind != '', 'msg', message_kind != '', 'message', '') AS body_key",
-        "multiIf(msg_kind != '', msg_text, message_kind != '', message_text, '') AS body_text",
+        // Body: a JSON line with none of BODY_KEYS keeps all its keys as attributes.
+        "top.1[body_i] AS body_key",
+        "texts[body_i] AS body_text",
         // The http input's body may name its service.
-        "if(input = 'http' AND service_kind = 'String' AND service_text != '', service_text, '') AS body_service",
+        "top.1[service_i] AS service_key",
+        "if(kinds[service_i] = 'String', texts[service_i], '') AS body_service",
+        // The record's times: a container line's is the runtime's (the ingest table's `time`);
+        // a post's is its own (its time key, a string or a number) when it has one, else its
+        // arrival (`time`).
+        `${RECORD_TIME} AS arrival_time`,
+        "input = 'http' AND time_kind IN ('String', 'Number') AS time_posted",
+        `multiIf(NOT time_posted, NULL, match(time_text, '^(0|[1-9][0-9]*)([.][0-9]+)?$'), ${epochTime}, time_kind = 'String', parseDateTime64BestEffortOrNull(time_text, 9, 'UTC'), NULL) AS posted_time`,
+        "if(time_posted, time_text, time) AS sent_time",
       ],
       s3b,
     );
-    // 4. Severity, and everything else the line said, flattened to dotted keys.
+    // 4. The row's time, the severity, the keys that became columns; then everything else
+    //    the line said (flattened to dotted keys in the next stage).
     const bands = `[${SEVERITIES.map((x) => x.level).join(", ")}]`;
     const sev = (field: "text" | "number"): string =>
       field === "text"
         ? `transform(level_band, ${bands}, [${SEVERITIES.map((x) => sqlString(x.text)).join(", ")}], '')`
         : `transform(level_band, ${bands}, [${SEVERITIES.map((x) => x.number).join(", ")}], 0)`;
-    const carry = [...source, "exact", "is_json", "top", "body_text", "trace_id_text", "span_id_text", "random_string_text", "count_value", "rnd_value", "rstr_valid", "ids_valid", "flags_value", "scope_name", "body_service"];
+    // From here on the time as sent is sent_time.
+    const carry = [...source.filter((c) => c !== "time"), "exact", "is_json", "top", "body_text", "trace_id_text", "span_id_text", "random_string_text", "count_value", "rnd_value", "rstr_valid", "ids_valid", "flags_value", "scope_name", "body_service"];
     const s5 = stage(
       [
         ...carry,
-        "time_kind",
-        "body_key",
+        "sent_time",
+        // A post's own time, else (none, unreadable, too far ahead) its arrival time, else now.
+        ...when("if(time_posted, posted_time, arrival_time)", `if(time_posted AND NOT (${unusable("arrival_time")}), assumeNotNull(arrival_time), now64(9, 'UTC'))`, "sent_time"),
         "if(level_value >= 10, if(level_value >= 60, 60, intDiv(toUInt64(level_value), 10) * 10), 0) AS level_band",
         `${sev("text")} AS sev_text`,
         `toUInt8(${sev("number")}) AS sev_number`,
-        // A level (or severity) key leaves LogAttributes only when SeverityText and
-        // SeverityNumber say all it said.
-        "level_band > 0 AND ((level_kind = 'Number' AND match(level_text, '^[1-6]0$')) OR (level_kind = 'String' AND upper(level_text) = sev_text)) AS level_mapped",
-        "level_band > 0 AND level_kind = '' AND ((severity_kind = 'String' AND upper(severity_text) = sev_text) OR (severity_kind = 'Number' AND severity_text = toString(sev_number))) AS severity_mapped",
+        // The keys that became columns. The level key leaves LogAttributes only when
+        // SeverityText and SeverityNumber say all it said; a post's time key leaves (its text
+        // is log.original_time when the row could not take it), and so does pino's numeric time.
+        `arrayConcat(if(body_key != '', [body_key], []),
+        if(level_band > 0 AND ((level_kind = 'String' AND upper(level_text) = sev_text) OR (level_kind = 'Number' AND if(level_key = 'level', match(level_text, '^[1-6]0$'), level_text = toString(sev_number)))), [level_key], []),
+        if(time_posted OR time_kind = 'Number', [top.1[time_i]], []),
+        if(body_service != '', [service_key], []),
+        if(count_value IS NOT NULL, ['count'], []),
+        if(rnd_value IS NOT NULL, ['random_number'], []),
+        if(rstr_valid, ['random_string'], []),
+        if(ids_valid, ['trace_id', 'span_id'], []),
+        if(flags_value IS NOT NULL, ['trace_flags'], []),
+        if(scope_name != '', ['name'], [])) AS column_keys`,
       ],
       s4,
     );
     const s6 = stage(
       [
         ...carry,
+        "ts",
+        "time_kept",
+        "sent_time",
         "sev_text",
         "sev_number",
-        // ServiceName: the posted body's `service`, else the http path; the pod's labels, else
-        // its container; pino's logger name; else unknown.
+        // ServiceName: the posted body's service (POST_SERVICE_KEYS), else the http path; the
+        // pod's labels, else its container; pino's logger name; else unknown.
         "multiIf(body_service != '', body_service, input = 'http' AND tag != '', tag, label_service != '', label_service, pod_path[4] != '', pod_path[4], scope_name != '', scope_name, 'unknown') AS service",
-        // The keys that became columns (pino's numeric time: Timestamp holds the runtime's ns time).
-        `arrayFilter(p -> NOT has(arrayConcat(if(body_key != '', [body_key], []),
-        if(level_mapped, ['level'], []),
-        if(severity_mapped, ['severity'], []),
-        if(body_service != '', ['service'], []),
-        if(count_value IS NOT NULL, ['count'], []),
-        if(rnd_value IS NOT NULL, ['random_number'], []),
-        if(rstr_valid, ['random_string'], []),
-        if(ids_valid, ['trace_id', 'span_id'], []),
-        if(flags_value IS NOT NULL, ['trace_flags'], []),
-        if(scope_name != '', ['name'], []),
-        if(time_kind = 'Number', ['time'], [])), p.1), top) AS attr_pairs`,
+        "arrayFilter(p -> NOT has(column_keys, p.1), top) AS attr_pairs",
       ],
       s5,
     );
@@ -374,7 +469,7 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
   const rest =
     kind === "otlp"
       ? ["time", "ts", "time_kept", "otlp_meta", "otlp_group", "trace_id", "span_id", "line", "exact"]
-      : ["time", "ts", "time_kept", "stream", "node", "pod_path", "label_attributes", "line", "exact", "is_json", "body_text", "trace_id_text", "span_id_text", "random_string_text", "count_value", "rnd_value", "rstr_valid", "ids_valid", "flags_value", "scope_name", "sev_text", "sev_number", "service"];
+      : ["sent_time", "ts", "time_kept", "stream", "node", "pod_path", "label_attributes", "line", "exact", "is_json", "body_text", "trace_id_text", "span_id_text", "random_string_text", "count_value", "rnd_value", "rstr_valid", "ids_valid", "flags_value", "scope_name", "sev_text", "sev_number", "service"];
   // OTLP: every attribute stays an attribute (the line's stages 3-4 do not apply).
   const attrStages = kind === "otlp" ? [stage([...rest, "top AS attr_pairs"], s3)] : lineFieldStages();
   const attrs = attrStages.at(-1) ?? s3;
@@ -390,7 +485,7 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
       ),
       pick(
         `arrayConcat(if(time_kept, [toValidUTF8(time)], []), arrayMap(p -> ${textOf("p.2")}, leaves)) AS attr_values`,
-        `arrayConcat(if(stream != '', [toValidUTF8(stream)], []), if(time_kept, [toValidUTF8(time)], []), arrayMap(p -> ${textOf("p.2")}, leaves)) AS attr_values`,
+        `arrayConcat(if(stream != '', [toValidUTF8(stream)], []), if(time_kept, [toValidUTF8(sent_time)], []), arrayMap(p -> ${textOf("p.2")}, leaves)) AS attr_values`,
       ),
     ],
     s7,

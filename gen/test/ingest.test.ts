@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Session } from "chdb";
 import { ddlStatements } from "../clickhouse/ddl.ts";
-import { ingestSelect, MAX_ATTRIBUTES, MAX_FUTURE_SECONDS, ORIGINAL_TIME_ATTRIBUTE } from "../clickhouse/ingest.ts";
+import { EPOCH_UNITS, ingestSelect, MAX_ATTRIBUTES, MAX_FUTURE_SECONDS, ORIGINAL_TIME_ATTRIBUTE } from "../clickhouse/ingest.ts";
 import { refusedQuery } from "../clickhouse/catalog.ts";
 import { tables } from "../clickhouse/tables.ts";
 import { insertQuery } from "../fluentbit/config.ts";
@@ -226,9 +226,10 @@ describe("the ingest view (container line -> otel_logs row) on chDB", () => {
   });
 
   test("a line that is not JSON keeps its text as Body", () => {
-    const lines = ["panic: something broke", "plain docker line\n", "windows line\r\n", "[1,2,3]", '{"level":30,"msg":', "", "12345", '{"a":1} trailing', "{not json}"];
+    // (`panic: ` starting a line is Go's runtime, FATAL: see the severity tests.)
+    const lines = ["recovered from panic: something broke", "plain docker line\n", "windows line\r\n", "[1,2,3]", '{"level":30,"msg":', "", "12345", '{"a":1} trailing', "{not json}"];
     const rows = ingest(lines.map((log) => ({ log, stream: "stderr" })));
-    assert.deepEqual(rows.map((r) => r.Body), ["panic: something broke", "plain docker line", "windows line", "[1,2,3]", '{"level":30,"msg":', "", "12345", '{"a":1} trailing', "{not json}"]);
+    assert.deepEqual(rows.map((r) => r.Body), ["recovered from panic: something broke", "plain docker line", "windows line", "[1,2,3]", '{"level":30,"msg":', "", "12345", '{"a":1} trailing', "{not json}"]);
     for (const row of rows) {
       assert.deepEqual([row.SeverityText, row.SeverityNumber], ["", 0]);
       assert.deepEqual(row.LogAttributes, { "log.iostream": "stderr" });
@@ -441,6 +442,105 @@ describe("the ingest view for every pod and the HTTP inputs, on chDB", () => {
     });
   });
 
+  test("klog, Spring Boot / Logback and Go's panics: the severity their lines write; prose that merely looks like them gets none", () => {
+    const time = agoTime(HOUR_MS, "000000042");
+    const cases: [string, string, number][] = [
+      // klog: kube-apiserver, kubelet, client-go (CoreDNS's kubernetes plugin), k3s.
+      ['I1207 10:00:00.123456       1 controller.go:123] "Starting controller" controller="endpointslice"', "INFO", 9],
+      ["W1207 10:00:00.123456       1 reflector.go:547] k8s.io/client-go/informers/factory.go:160: failed to list *v1.Namespace: Get \"https://10.43.0.1:443/api/v1/namespaces\": dial tcp 10.43.0.1:443: i/o timeout", "WARN", 13],
+      ["E1207 10:00:00.123456    1234 leaderelection.go:332] error retrieving resource lock kube-system/k3s: Get \"https://127.0.0.1:6444/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/k3s\": dial tcp 127.0.0.1:6444: connect: connection refused", "ERROR", 17],
+      ["F1207 10:00:00.123456    1234 server.go:190] failed to run Kubelet: [ERROR] validate service connection: CRI v1 runtime API is not implemented", "FATAL", 21],
+      // Spring Boot 2 (Logback's default pattern: date and time apart) and 3 (ISO 8601, with the application's name).
+      ["2026-12-07 10:00:00.123  WARN 1 --- [           main] JpaBaseConfiguration$JpaWebConfiguration : spring.jpa.open-in-view is enabled by default.", "WARN", 13],
+      ["2026-12-07 10:00:00.123  INFO 1 --- [           main] o.s.b.w.embedded.tomcat.TomcatWebServer  : Tomcat started on port(s): 8080 (http) with context path ''", "INFO", 9],
+      ["2026-12-07 10:00:00.123 DEBUG 1 --- [nio-8080-exec-1] o.s.web.servlet.DispatcherServlet        : Completed 200 OK", "DEBUG", 5],
+      ["2026-12-07T10:00:00.123+01:00 ERROR 1 --- [demo] [           main] o.s.boot.SpringApplication               : Application run failed", "ERROR", 17],
+      // Go's runtime.
+      ["panic: runtime error: invalid memory address or nil pointer dereference", "FATAL", 21],
+      ["panic: something broke", "FATAL", 21],
+      ["fatal error: all goroutines are asleep - deadlock!", "FATAL", 21],
+      // Not those forms: words starting with I/W/E/F, a klog letter without its time, a panic in mid-line.
+      ["Initializing 1207 caches", "", 0],
+      ["E1207 is the error code the device returned", "", 0],
+      ["Warming up 10:00:00 until ready", "", 0],
+      ["2026/12/07 10:00:00 recovered from panic: runtime error: index out of range [3] with length 3", "", 0],
+      ["http: panic serving 10.42.0.7:53788: runtime error: slice bounds out of range", "", 0],
+      ["2026-12-07 10:00:00.123 the INFO desk opens at 10", "", 0],
+    ];
+    const rows = ingest(cases.map(([log]) => ({ log, time })));
+    const byBody = new Map(rows.map((r) => [r.Body, r]));
+    for (const [log, text, number] of cases) {
+      const row = byBody.get(log);
+      assert.deepEqual(
+        [row?.Timestamp, row?.SeverityText, row?.SeverityNumber, row?.ServiceName, row?.Body, row?.LogAttributes],
+        [storedTime(time), text, number, POD.container, log, { "log.iostream": "stdout" }],
+        log,
+      );
+    }
+  });
+
+  test("JSON lines: the level from log.level (ECS), levelname (Python), severity_text too; Body from msg, message, body, log or text", () => {
+    const time = agoTime(HOUR_MS, "000000043");
+    const cases: [string, Pick<Row, "SeverityText" | "SeverityNumber" | "Body" | "LogAttributes" | "ScopeName">][] = [
+      // ecs-logging (Node.js: pino's ECS formatter); log.level says all it said: it leaves LogAttributes.
+      [
+        '{"log.level":"error","@timestamp":"2026-12-07T10:00:00.123Z","process.pid":7,"host.hostname":"web-1","ecs.version":"8.10.0","service.name":"checkout","message":"payment failed"}',
+        { SeverityText: "ERROR", SeverityNumber: 17, Body: "payment failed", ScopeName: "", LogAttributes: { "@timestamp": "2026-12-07T10:00:00.123Z", "process.pid": "7", "host.hostname": "web-1", "ecs.version": "8.10.0", "service.name": "checkout" } },
+      ],
+      // ecs-logging (Python): message wins over the `log` map; "warning" is kept beside WARN.
+      [
+        '{"@timestamp":"2026-12-07T10:00:00.123Z","log.level":"warning","message":"disk low","ecs.version":"1.6.0","log":{"logger":"app","origin":{"file":{"line":12,"name":"app.py"},"function":"check"},"original":"disk low"},"process":{"name":"MainProcess","pid":7}}',
+        {
+          SeverityText: "WARN",
+          SeverityNumber: 13,
+          Body: "disk low",
+          ScopeName: "",
+          LogAttributes: {
+            "@timestamp": "2026-12-07T10:00:00.123Z",
+            "log.level": "warning",
+            "ecs.version": "1.6.0",
+            "log.logger": "app",
+            "log.origin.file.line": "12",
+            "log.origin.file.name": "app.py",
+            "log.origin.function": "check",
+            "log.original": "disk low",
+            "process.name": "MainProcess",
+            "process.pid": "7",
+          },
+        },
+      ],
+      // python-json-logger ("%(asctime)s %(name)s %(levelname)s %(message)s"): the logger's name is the scope.
+      [
+        '{"asctime": "2026-12-07 10:00:00,123", "name": "app.db", "levelname": "ERROR", "message": "connection lost", "exc_info": "Traceback (most recent call last):\\n  File \\"db.py\\", line 3"}',
+        { SeverityText: "ERROR", SeverityNumber: 17, Body: "connection lost", ScopeName: "app.db", LogAttributes: { asctime: "2026-12-07 10:00:00,123", exc_info: 'Traceback (most recent call last):\n  File "db.py", line 3' } },
+      ],
+      ['{"asctime": "2026-12-07 10:00:00,124", "levelname": "CRITICAL", "message": "out of disk"}', { SeverityText: "FATAL", SeverityNumber: 21, Body: "out of disk", ScopeName: "", LogAttributes: { asctime: "2026-12-07 10:00:00,124", levelname: "CRITICAL" } }],
+      ['{"severity_text":"WARN","severity_number":13,"body":"cache miss"}', { SeverityText: "WARN", SeverityNumber: 13, Body: "cache miss", ScopeName: "", LogAttributes: { severity_number: "13" } }],
+      // The first level key present wins, even when it is no level; the others stay.
+      ['{"log.level":"info","severity":"ERROR","msg":"first"}', { SeverityText: "INFO", SeverityNumber: 9, Body: "first", ScopeName: "", LogAttributes: { severity: "ERROR" } }],
+      ['{"levelname":"verbose","severity_text":"ERROR","msg":"unknown"}', { SeverityText: "", SeverityNumber: 0, Body: "unknown", ScopeName: "", LogAttributes: { levelname: "verbose", severity_text: "ERROR" } }],
+      // Only level and severity are numbers; a level letter is klog's, in text only.
+      ['{"log.level":50,"levelname":"e","msg":"numbers"}', { SeverityText: "", SeverityNumber: 0, Body: "numbers", ScopeName: "", LogAttributes: { "log.level": "50", levelname: "e" } }],
+      // Body: msg before body, message before log; the key used leaves, the others stay.
+      ['{"body":"the body key","msg":"the msg key"}', { SeverityText: "", SeverityNumber: 0, Body: "the msg key", ScopeName: "", LogAttributes: { body: "the body key" } }],
+      ['{"log":"from log","text":"from text","message":"from message"}', { SeverityText: "", SeverityNumber: 0, Body: "from message", ScopeName: "", LogAttributes: { log: "from log", text: "from text" } }],
+      ['{"text":"from text","log":"from log"}', { SeverityText: "", SeverityNumber: 0, Body: "from log", ScopeName: "", LogAttributes: { text: "from text" } }],
+      ['{"text":"only text","timestamp":"2026-12-07T10:00:00Z"}', { SeverityText: "", SeverityNumber: 0, Body: "only text", ScopeName: "", LogAttributes: { timestamp: "2026-12-07T10:00:00Z" } }],
+      ['{"body":{"k":1},"n":2}', { SeverityText: "", SeverityNumber: 0, Body: '{"k":1}', ScopeName: "", LogAttributes: { n: "2" } }],
+    ];
+    const rows = ingest(cases.map(([log]) => ({ log, time })));
+    const byBody = new Map(rows.map((r) => [r.Body, r]));
+    for (const [log, want] of cases) {
+      const row = byBody.get(want.Body);
+      // A container line keeps the runtime's time and its pod's service, whatever its JSON says.
+      assert.deepEqual(
+        { Timestamp: row?.Timestamp, ServiceName: row?.ServiceName, SeverityText: row?.SeverityText, SeverityNumber: row?.SeverityNumber, Body: row?.Body, ScopeName: row?.ScopeName, LogAttributes: row?.LogAttributes },
+        { Timestamp: storedTime(time), ServiceName: POD.container, ...want, LogAttributes: { "log.iostream": "stdout", ...want.LogAttributes } },
+        log,
+      );
+    }
+  });
+
   test("other loggers' JSON: message is the Body, severity (a name or OTel's number) the severity", () => {
     const rows = ingest([
       { log: '{"message":"m1","severity":"warning"}' },
@@ -487,6 +587,79 @@ describe("the ingest view for every pod and the HTTP inputs, on chDB", () => {
     });
     // A service that is not a string stays an attribute; the path names the service.
     assert.deepEqual([rows[1]?.ServiceName, rows[1]?.LogAttributes], ["payments", { service: "5" }]);
+  });
+
+  /** A JSON post as FluentBit's http input sends it now: the object's text as posted, the arrival time, the path. */
+  const post = (log: string, time: string, tag = "orders"): object => ({ input: "http", tag, time, node: NODE, log });
+  type Relevant = Pick<Row, "Timestamp" | "SeverityText" | "SeverityNumber" | "ServiceName" | "Body" | "LogAttributes">;
+  /** The row whose Body is `body`, its columns that a post's keys decide. */
+  const relevant = (rows: readonly FullRow[], body: string): Relevant => {
+    const r = rows.find((x) => x.Body === body);
+    assert.ok(r !== undefined, `a row with Body ${JSON.stringify(body)}`);
+    return { Timestamp: r.Timestamp, SeverityText: r.SeverityText, SeverityNumber: r.SeverityNumber, ServiceName: r.ServiceName, Body: r.Body, LogAttributes: r.LogAttributes };
+  };
+
+  test("http input: Timestamp from the body's time or timestamp (RFC 3339, epoch s/ms/us/ns), else the arrival time", () => {
+    assert.deepEqual(EPOCH_UNITS.map((u) => [u.unit, u.maxDigits]), [["s", 10], ["ms", 13], ["us", 16], ["ns", 19]]);
+    const arrival = agoTime(0, "000000001");
+    // A whole second an hour ago, as the body writes it.
+    const sec = Math.floor(now() / 1000) - 3600;
+    const at = (fraction: string): string => storedTime(rfc3339(sec * 1000, fraction));
+    const plusOne = new Date((sec + 3600) * 1000).toISOString().slice(0, 19);
+    const ahead = sec + 3600 + MAX_FUTURE_SECONDS + 120;
+    const near = sec + 3600 + MAX_FUTURE_SECONDS - 120;
+    // [body as posted, Timestamp, LogAttributes]; each body's message tells its row.
+    const cases: [string, string, Record<string, string>][] = [
+      [`{"message":"seconds","time":${sec}}`, at("000000000"), {}],
+      [`{"message":"seconds, ns fraction","time":${sec}.123456789}`, at("123456789"), {}],
+      [`{"message":"milliseconds","time":${sec}123}`, at("123000000"), {}],
+      [`{"message":"milliseconds, fraction","time":${sec}123.4567}`, at("123456700"), {}],
+      [`{"message":"microseconds","time":${sec}123456}`, at("123456000"), {}],
+      [`{"message":"nanoseconds","time":${sec}123456789}`, at("123456789"), {}],
+      [`{"message":"ms as a string","timestamp":"${sec}123"}`, at("123000000"), {}],
+      [`{"message":"seconds as a string","time":"${sec}.5"}`, at("500000000"), {}],
+      [`{"message":"RFC 3339, ns","timestamp":"${rfc3339(sec * 1000, "987654321")}"}`, at("987654321"), {}],
+      [`{"message":"RFC 3339, +01:00","timestamp":"${plusOne}.000000002+01:00"}`, at("000000002"), {}],
+      [`{"message":"time before timestamp","timestamp":"yesterday","time":${sec}.000000007}`, at("000000007"), { timestamp: "yesterday" }],
+      [`{"message":"within the skew","time":${near}}`, storedTime(rfc3339(near * 1000)), {}],
+      // The arrival time, the time as sent kept.
+      [`{"message":"too far ahead","time":${ahead}}`, storedTime(arrival), { [ORIGINAL_TIME_ATTRIBUTE]: String(ahead) }],
+      [`{"message":"far ahead, RFC 3339","timestamp":"2999-01-01T00:00:00Z"}`, storedTime(arrival), { [ORIGINAL_TIME_ATTRIBUTE]: "2999-01-01T00:00:00Z" }],
+      [`{"message":"unreadable","time":"yesterday"}`, storedTime(arrival), { [ORIGINAL_TIME_ATTRIBUTE]: "yesterday" }],
+      [`{"message":"exponent","time":1.7e9}`, storedTime(arrival), { [ORIGINAL_TIME_ATTRIBUTE]: "1.7e9" }],
+      [`{"message":"negative","time":-1}`, storedTime(arrival), { [ORIGINAL_TIME_ATTRIBUTE]: "-1" }],
+      [`{"message":"20 digits","time":17335656001234567890}`, storedTime(arrival), { [ORIGINAL_TIME_ATTRIBUTE]: "17335656001234567890" }],
+      [`{"message":"past DateTime64","time":9300000000000000000}`, storedTime(arrival), { [ORIGINAL_TIME_ATTRIBUTE]: "9300000000000000000" }],
+      // Not a time at all: an attribute like any other.
+      [`{"message":"a map","time":{"unix":${sec}}}`, storedTime(arrival), { "time.unix": String(sec) }],
+      [`{"message":"none"}`, storedTime(arrival), {}],
+    ];
+    const rows = ingestRecords(cases.map(([log]) => post(log, arrival)));
+    for (const [log, Timestamp, LogAttributes] of cases) {
+      const Body = (JSON.parse(log) as { message: string }).message;
+      assert.deepEqual(relevant(rows, Body), { Timestamp, SeverityText: "", SeverityNumber: 0, ServiceName: "orders", Body, LogAttributes }, log);
+    }
+    // A body time and an arrival time both unusable: the engine's now; the body's time kept.
+    const t0 = now();
+    const [row] = ingestRecords([post('{"message":"both bad","time":"2999-01-01T00:00:00Z"}', "garbage")]);
+    assert.ok(Math.abs(Date.parse(`${row?.Timestamp.replace(" ", "T") ?? ""}Z`) - t0) < 30_000, `${row?.Timestamp} is now`);
+    assert.deepEqual(row?.LogAttributes, { [ORIGINAL_TIME_ATTRIBUTE]: "2999-01-01T00:00:00Z" });
+  });
+
+  test("http input: ServiceName from service.name, else service (a non-empty string), else the path; level and body keys as in lines", () => {
+    const time = agoTime(0, "000000003");
+    const cases: [string, Omit<Relevant, "Timestamp">][] = [
+      ['{"message":"both","service.name":"checkout","service":"legacy","log.level":"error"}', { SeverityText: "ERROR", SeverityNumber: 17, ServiceName: "checkout", Body: "both", LogAttributes: { service: "legacy" } }],
+      ['{"message":"dotted","service.name":"checkout","levelname":"WARNING"}', { SeverityText: "WARN", SeverityNumber: 13, ServiceName: "checkout", Body: "dotted", LogAttributes: { levelname: "WARNING" } }],
+      ['{"body":"plain","service":"billing","severity_text":"Info"}', { SeverityText: "INFO", SeverityNumber: 9, ServiceName: "billing", Body: "plain", LogAttributes: {} }],
+      // The first present key decides: not a string (or empty), the path names the service and the keys stay.
+      ['{"text":"not a string","service.name":5,"service":"billing"}', { SeverityText: "", SeverityNumber: 0, ServiceName: "orders", Body: "not a string", LogAttributes: { "service.name": "5", service: "billing" } }],
+      ['{"msg":"empty","service.name":""}', { SeverityText: "", SeverityNumber: 0, ServiceName: "orders", Body: "empty", LogAttributes: { "service.name": "" } }],
+      // A nested map is not looked into (it flattens to an attribute of the same name).
+      ['{"log":"nested","service":{"name":"checkout"}}', { SeverityText: "", SeverityNumber: 0, ServiceName: "orders", Body: "nested", LogAttributes: { "service.name": "checkout" } }],
+    ];
+    const rows = ingestRecords(cases.map(([log]) => post(log, time)));
+    for (const [log, want] of cases) assert.deepEqual(relevant(rows, want.Body), { Timestamp: storedTime(time), ...want }, log);
   });
 
   test("OTLP: each field in the column the Collector's ClickHouse exporter uses", () => {
