@@ -93,6 +93,9 @@ async function rows(where: string, expected: number): Promise<Row[]> {
   return read();
 }
 
+/** The Timestamp of the row whose Body is `body` (for rows whose time is the arrival time). */
+const r = (rows: readonly Row[], body: string): string => rows.find((x) => x.Body === body)?.Timestamp ?? "";
+
 /** Protobuf wire format: a varint of a uint64 (int64 as its two's complement), a tag, a length-delimited field. */
 const varint = (v: bigint): number[] => {
   const out: number[] = [];
@@ -416,6 +419,40 @@ describe("inputs: every pod, OTLP/HTTP and JSON over HTTP, through real fluent-b
       LogAttributes: { sku: "A-1", left: "3" },
       EventName: "",
     });
+  });
+
+  test("JSON POSTs as the README sends them: Body, severity, ServiceName and Timestamp from the body's own keys; the receiving node", { skip, timeout: 60_000 }, async () => {
+    const id = `json-keys-${process.pid}`;
+    const post = (path: string, body: string): Promise<Response> =>
+      fetch(`http://127.0.0.1:${jsonPort}${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+    const sec = Math.floor(engineNow() / 1000) - 60;
+    const iso = (s: number, frac: string): string => `${new Date(s * 1000).toISOString().slice(0, 19)}.${frac}Z`;
+    const bodies: [string, string][] = [
+      ["/checkout", `{"message":"${id} hello","level":"warn","service":"checkout"}`],
+      ["/payments", `{"msg":"${id} card declined","log.level":"error","order.id":42}`],
+      ["/any", `{"text":"${id} cache warm","service.name":"inventory","timestamp":${sec}123}`],
+      ["/batch", `[{"body":"${id} one","time":"${iso(sec, "123456789")}"},{"log":"${id} two","time":"${sec + 1}.5"}]`],
+      ["/py", `{"message":"${id} py","levelname":"WARNING","time":"${sec}000000"}`],
+    ];
+    for (const [path, body] of bodies) assert.equal((await post(path, body)).status, 201, body);
+    const got = await rows(`Body LIKE '${id} %'`, 6);
+    const stored = (t: string): string => t.replace("T", " ").replace("Z", "");
+    assert.deepEqual(
+      got.map((r) => [r.Body, r.ServiceName, r.SeverityText, r.Timestamp.startsWith(stored(iso(sec, "")).slice(0, 19)) ? "posted" : r.Timestamp, r.ResourceAttributes["k8s.node.name"], r.LogAttributes]).sort(),
+      [
+        [`${id} cache warm`, "inventory", "", "posted", NODE, {}],
+        [`${id} card declined`, "payments", "ERROR", r(got, `${id} card declined`), NODE, { "order.id": "42" }],
+        [`${id} hello`, "checkout", "WARN", r(got, `${id} hello`), NODE, {}],
+        [`${id} one`, "batch", "", "posted", NODE, {}],
+        [`${id} py`, "py", "WARN", "posted", NODE, { levelname: "WARNING" }],
+        [`${id} two`, "batch", "", r(got, `${id} two`), NODE, {}],
+      ].sort(),
+    );
+    const ts = Object.fromEntries(got.map((row) => [row.Body.replace(`${id} `, ""), row.Timestamp]));
+    assert.equal(ts["cache warm"], `${stored(iso(sec, "123000000"))}`, "epoch milliseconds");
+    assert.equal(ts["one"], stored(iso(sec, "123456789")), "RFC 3339 to the nanosecond");
+    assert.equal(ts["two"], stored(iso(sec + 1, "500000000")), "epoch seconds with a fraction");
+    assert.equal(ts["py"], stored(iso(sec, "000000000")), "epoch microseconds");
   });
 
   test("plain JSON POSTs: service from the body or the path; a bad body gets a 400 and stores nothing", { skip, timeout: 60_000 }, async () => {
