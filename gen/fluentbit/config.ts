@@ -118,8 +118,9 @@ function service(o: ServiceOptions): Section {
     // (include/fluent-bit/flb_coro.h, v5.0.7), and the http output's JSON encoder recurses once
     // per level of a record's nesting: an OTLP record nested ~31 levels deep overflowed it into
     // the heap and killed FluentBit, again at every restart (its chunk is replayed). Records
-    // nest at most 64 levels (deeper ones cannot be unpacked: msgpack-c's limit in FluentBit's
-    // build), which 256 KiB holds several times over (checks/hostile-input.test.ts).
+    // nest at most 32 levels with the system msgpack-c nixpkgs links, 64 with the bundled one
+    // (deeper ones cannot be unpacked, and the patched inputs refuse them: nix/fluent-bit/),
+    // which 256 KiB holds several times over (checks/hostile-input.test.ts).
     coro_stack_size: CORO_STACK_BYTES,
     log_level: o.logLevel,
     ...(o.httpPort === undefined
