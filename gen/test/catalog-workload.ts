@@ -28,7 +28,12 @@ const uuid = (n: number): string => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
-/** http.method by row: 70/30/12/5/2/1 of every 120 rows, so the top five are unambiguous. */
+/**
+ * http.method by n: 70/30/12/5/2/1 of every 120, so the top five are unambiguous. A family
+ * spread over several hours passes its row's index within its hour, so that every hour (and
+ * any window of whole hours) has the same shares: by the row's own index, the rows of one
+ * hour of three had PATCH and HEAD once each per 120, a tie topK may break either way.
+ */
 const METHODS: readonly (readonly [string, number])[] = [
   ["GET", 70],
   ["POST", 30],
@@ -66,7 +71,8 @@ export const FAMILIES: readonly Family[] = [
     rows: 1200,
     hours: [0, 1, 2],
     body: (i) => `GET /api/orders/${1000 + i} took ${10 + (i % 90)}ms`,
-    attributes: (i) => ({ "http.method": method(i), user_id: `u${i % 37}`, request_id: `r${i}` }),
+    // method() by the row's index within its hour: its three hours take rows round-robin (i % 3).
+    attributes: (i) => ({ "http.method": method(Math.floor(i / 3)), user_id: `u${i % 37}`, request_id: `r${i}` }),
   },
   {
     pattern: "payment <uuid> declined: <str>",
