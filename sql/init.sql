@@ -359,7 +359,7 @@ FROM (SELECT
     toValidUTF8(if(endsWith(log, '\n'), substring(log, 1, length(log) - if(endsWith(log, '\r\n'), 2, 1)), log)) AS line,
     line AS doc_text,
     startsWith(trimLeft(doc_text), '{') AS object_like,
-    object_like AND match(doc_text, '[0-9][.eE]|[0-9]{19}|-0') AS exact
+    object_like AND match(doc_text, '("\\s*:|[,\\[])\\s*(-?[0-9]+[.eE]|-?[0-9]{19}|-0)') AS exact
 FROM otel.otel_logs_ingest)))))))));
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_logs_from_otlp TO otel.otel_logs
@@ -461,7 +461,7 @@ FROM (SELECT
     toValidUTF8(if(endsWith(log, '\n'), substring(log, 1, length(log) - if(endsWith(log, '\r\n'), 2, 1)), log)) AS line,
     toValidUTF8(JSONExtractRaw(otlp_meta, 'attributes')) AS doc_text,
     startsWith(doc_text, '{') AS object_like,
-    object_like AND match(doc_text, '[0-9][.eE]|[0-9]{19}|-0') AS exact
+    object_like AND match(doc_text, '("\\s*:|[,\\[])\\s*(-?[0-9]+[.eE]|-?[0-9]{19}|-0)') AS exact
 FROM otel.otel_logs_ingest_otlp))))));
 
 CREATE TABLE IF NOT EXISTS otel.otel_attributes

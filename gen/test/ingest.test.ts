@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Session } from "chdb";
 import { ddlStatements } from "../clickhouse/ddl.ts";
-import { EPOCH_UNITS, ingestSelect, MAX_ATTRIBUTES, MAX_FUTURE_SECONDS, ORIGINAL_TIME_ATTRIBUTE } from "../clickhouse/ingest.ts";
+import { EPOCH_UNITS, INEXACT_NUMBER, ingestSelect, MAX_ATTRIBUTES, sqlString, MAX_FUTURE_SECONDS, ORIGINAL_TIME_ATTRIBUTE } from "../clickhouse/ingest.ts";
 import { refusedQuery } from "../clickhouse/catalog.ts";
 import { tables } from "../clickhouse/tables.ts";
 import { insertQuery } from "../fluentbit/config.ts";
@@ -268,6 +268,29 @@ describe("the ingest view (container line -> otel_logs row) on chDB", () => {
     assert.deepEqual(own(rows[4]), { count: "null", random_number: "null", random_string: "null" });
     assert.deepEqual(demo(rows[5]), ["0", 2_147_483_647, ""]);
     assert.deepEqual(demo(rows[6]), ["18446744073709551615", -2_147_483_648, ""]);
+  });
+
+  test("the exact path is taken for lines whose numbers need it, not for ids, dates or versions in strings", () => {
+    const needs = [
+      '{"a":0.1}',
+      '{"a": 1e400}',
+      '{"a":[1,2.5]}',
+      '{"a":-0}',
+      '{"a":18446744073709551616}',
+      '{"a":-9223372036854775808}',
+      '{"a":\t3E2}',
+      '{"a" : [ 7, -0.0 ]}',
+    ];
+    const not = [
+      // What made the old test fire on most lines of an application's JSON: hex ids, dates, versions.
+      '{"trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7","msg":"ok"}',
+      '{"at":"2026-12-07T10:00:00.123Z","version":"1.2.3","n":42,"neg":-5}',
+      '{"count":123456789012345678}',
+      '{"msg":"took 10:00:00.5 at 12:30"}',
+    ];
+    const fires = (line: string): boolean => session.query(`SELECT match(${sqlString(line)}, ${sqlString(INEXACT_NUMBER)})`, "TSV").trim() === "1";
+    assert.deepEqual(needs.map(fires), needs.map(() => true));
+    assert.deepEqual(not.map(fires), not.map(() => false));
   });
 
   test("numbers are kept exactly as written, never turned into another number", () => {
