@@ -59,8 +59,11 @@ export interface ClickHouse {
   readonly ingestPassword: string;
   /** Runs SQL as the admin; returns the response text. */
   query(sql: string): Promise<string>;
-  /** SIGKILLs the server (or stand-in) and starts it again on the same port and data. */
-  crash(): Promise<void>;
+  /**
+   * SIGKILLs the server (or stand-in) and starts it again on the same port and data, after
+   * `downMs` (default 0) without it: an outage as clients see one (connections refused).
+   */
+  crash(downMs?: number): Promise<void>;
   stop(): Promise<void>;
   /** The server's (or stand-in's) process id, for CPU accounting; undefined for CLICKHOUSE_URL. */
   pid(): number | undefined;
@@ -108,8 +111,9 @@ async function restartable(base: URL, spawnOnce: () => ChildProcess): Promise<Pi
   };
   let child = await start();
   return {
-    crash: async () => {
+    crash: async (downMs = 0) => {
       await killAndWait(child, "SIGKILL");
+      if (downMs > 0) await sleep(downMs);
       child = await start();
     },
     stop: () => killAndWait(child, "SIGTERM"),

@@ -110,8 +110,9 @@ in
   } "node --import tsx --test checks/hyperdx-ui.test.ts";
 
   # The local pipeline: real fluent-bit and a real ClickHouse server on loopback; loggen's
-  # lines, other pods' lines, OTLP/HTTP and JSON posts, and hostile bodies on both HTTP inputs.
-  pipeline = npmCheck "pipeline" "node --import tsx --test checks/pipeline.test.ts checks/inputs.test.ts checks/hostile-input.test.ts";
+  # lines, other pods' lines, OTLP/HTTP and JSON posts, hostile bodies on both HTTP inputs, and
+  # log rotation (~5 min).
+  pipeline = npmCheck "pipeline" "node --import tsx --test checks/pipeline.test.ts checks/inputs.test.ts checks/hostile-input.test.ts checks/rotation.test.ts";
 
   # The generated FluentBit config (from its ConfigMap) passes `fluent-bit --dry-run`,
   # which checks every plugin property.

@@ -353,7 +353,7 @@ FROM (SELECT
     tag,
     splitByChar('/', file) AS file_parts,
     splitByChar('_', arrayElement(file_parts, -3)) AS pod_dir,
-    if(length(file_parts) >= 4 AND length(pod_dir) = 3 AND endsWith(file, '.log'), [pod_dir[1], pod_dir[2], pod_dir[3], arrayElement(file_parts, -2), replaceOne(arrayElement(file_parts, -1), '.log', '')], ['', '', '', '', '']) AS pod_path,
+    if(length(file_parts) >= 4 AND length(pod_dir) = 3 AND match(file, '\\.log(\\.[0-9]{8}-[0-9]{6})?$'), [pod_dir[1], pod_dir[2], pod_dir[3], arrayElement(file_parts, -2), replaceRegexpOne(arrayElement(file_parts, -1), '\\.log(\\.[0-9]{8}-[0-9]{6})?$', '')], ['', '', '', '', '']) AS pod_path,
     coalesce(nullIf(kubernetes_labels['app.kubernetes.io/name'], ''), nullIf(kubernetes_labels['app'], ''), '') AS label_service,
     mapApply((k, v) -> (concat('k8s.pod.label.', k), v), kubernetes_labels) AS label_attributes,
     toValidUTF8(if(endsWith(log, '\n'), substring(log, 1, length(log) - if(endsWith(log, '\r\n'), 2, 1)), log)) AS line,

@@ -16,7 +16,8 @@
 //   integer of at most 18 digits and reads back exactly;
 // - null stays "null", an unknown level stays in LogAttributes beside its severity.
 // The pod's identity comes from the file path the tail input adds (path_key):
-// /var/log/pods/<namespace>_<pod>_<uid>/<container>/<restarts>.log.
+// /var/log/pods/<namespace>_<pod>_<uid>/<container>/<restarts>.log, or the kubelet's rotated
+// name of that file, <restarts>.log.<YYYYMMDD-HHMMSS>, when FluentBit first found it renamed.
 import type { Names } from "../model/names-schema.ts";
 import { OTEL_LOGS_COLUMNS, type OtelLogsColumn } from "./row-contract.ts";
 import { tables } from "./tables.ts";
@@ -35,7 +36,7 @@ export const INGEST_COLUMNS = {
    * posted JSON object, as its JSON text (INSERT_SETTINGS in gen/fluentbit/config.ts).
    */
   log: "String",
-  /** tail (path_key): /var/log/pods/<namespace>_<pod>_<uid>/<container>/<n>.log. */
+  /** tail (path_key): /var/log/pods/<namespace>_<pod>_<uid>/<container>/<n>.log (or <n>.log.<YYYYMMDD-HHMMSS>, rotated). */
   file: "LowCardinality(String)",
   /** tail: the node, from the downward API (spec.nodeName). */
   node: "LowCardinality(String)",
@@ -77,6 +78,13 @@ export const MAX_DEPTH = 4;
  */
 export const MAX_FUTURE_SECONDS = 3600;
 export const ORIGINAL_TIME_ATTRIBUTE = "log.original_time";
+
+/**
+ * A container log file's name, live (`<n>.log`) or as the kubelet renames it when it rotates
+ * (`<n>.log.<YYYYMMDD-HHMMSS>`): FluentBit reports a file under the name it first found it
+ * by (gen/fluentbit/config.ts, tailInput). RE2; removing it leaves the restart count.
+ */
+const LOG_FILE_NAME = "\\.log(\\.[0-9]{8}-[0-9]{6})?$";
 
 /** The record's time as sent (the ingest tables' `time`), or NULL when it is no time. */
 const RECORD_TIME = "parseDateTime64BestEffortOrNull(time, 9, 'UTC')";
@@ -322,7 +330,7 @@ export function ingestStages(names: Names, kind: IngestKind): string[] {
           "tag",
           "splitByChar('/', file) AS file_parts",
           "splitByChar('_', arrayElement(file_parts, -3)) AS pod_dir",
-          "if(length(file_parts) >= 4 AND length(pod_dir) = 3 AND endsWith(file, '.log'), [pod_dir[1], pod_dir[2], pod_dir[3], arrayElement(file_parts, -2), replaceOne(arrayElement(file_parts, -1), '.log', '')], ['', '', '', '', '']) AS pod_path",
+          `if(length(file_parts) >= 4 AND length(pod_dir) = 3 AND match(file, ${sqlString(LOG_FILE_NAME)}), [pod_dir[1], pod_dir[2], pod_dir[3], arrayElement(file_parts, -2), replaceRegexpOne(arrayElement(file_parts, -1), ${sqlString(LOG_FILE_NAME)}, '')], ['', '', '', '', '']) AS pod_path`,
           // The label that names the service, and every label as k8s.pod.label.<key>.
           `coalesce(${SERVICE_LABELS.map((l) => `nullIf(kubernetes_labels[${sqlString(l)}], '')`).join(", ")}, '') AS label_service`,
           "mapApply((k, v) -> (concat('k8s.pod.label.', k), v), kubernetes_labels) AS label_attributes",

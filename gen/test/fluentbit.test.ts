@@ -16,6 +16,8 @@ import {
   insertUri,
   LOG_GLOB,
   NODE_NAME_ENV,
+  TAIL_REFRESH_SECONDS,
+  TAIL_ROTATE_WAIT_SECONDS,
   ownLogGlob,
   OTLP_TAG,
   STATE_DIR,
@@ -94,16 +96,26 @@ const globMatches = (glob: unknown, path: string): boolean => new RegExp(`^${Str
 
 test("tail follows every container's log file but FluentBit's own, with offsets and chunks on disk", () => {
   const tail = only(cluster.pipeline.inputs, "tail");
-  assert.equal(tail["path"], LOG_GLOB);
+  assert.equal(tail["path"], `${LOG_GLOB}*`);
   const uid = "0b9ad0a4-1f7e-4d7c-9d3e-3f1f1f0c2a11";
-  const read = (file: string): boolean => globMatches(tail["path"], file) && !globMatches(tail["exclude_path"], file);
-  assert.ok(read(`/var/log/pods/${NAMESPACE}_loggen-6d5f7c9b8-x2x7k_${uid}/loggen/0.log`));
+  // exclude_path: comma-separated patterns (in_tail's CLIST).
+  const excluded = (file: string): boolean => String(tail["exclude_path"]).split(",").some((p) => globMatches(p.trim(), file));
+  const read = (file: string): boolean => globMatches(tail["path"], file) && !excluded(file);
+  const loggen = `/var/log/pods/${NAMESPACE}_loggen-6d5f7c9b8-x2x7k_${uid}/loggen/0.log`;
+  assert.ok(read(loggen));
   assert.ok(read(`/var/log/pods/${NAMESPACE}_clickhouse-0_${uid}/clickhouse/0.log`));
   assert.ok(read(`/var/log/pods/kube-system_coredns-5d78c9869d-abcde_${uid}/coredns/0.log`));
   assert.ok(read(`/var/log/pods/shop_fluentbit-abcde_${uid}/fluentbit/0.log`), "another namespace's pod of that name is the user's");
   assert.ok(!read(`/var/log/pods/${NAMESPACE}_fluentbit-abcde_${uid}/fluentbit/0.log`), "FluentBit's own lines would feed back");
-  assert.equal(tail["exclude_path"], ownLogGlob(names));
-  assert.ok(!read(`/var/log/pods/${NAMESPACE}_loggen-6d5f7c9b8-x2x7k_${uid}/loggen/0.log.20261121-093724`), "rotated files are followed by inode, not found again");
+  assert.ok(!read(`/var/log/pods/${NAMESPACE}_fluentbit-abcde_${uid}/fluentbit/0.log.20261121-093724`), "nor its rotated ones");
+  assert.ok(String(tail["exclude_path"]).split(", ").includes(ownLogGlob(names)));
+  // Rotation (checks/rotation.test.ts): a file renamed before a scan found it as 0.log is found
+  // under its rotated name (FluentBit knows files by inode: one it already follows is skipped);
+  // the kubelet's compressed copies are other inodes with the same lines, never read.
+  assert.ok(read(`${loggen}.20261121-093724`), "the newest rotated file, still plain, is found by its rotated name");
+  assert.ok(!read(`${loggen}.20261121-093724.gz`) && !read(`${loggen}.20261121-093724.tmp`), "compressed (and half-compressed) copies would be read twice");
+  assert.ok(TAIL_REFRESH_SECONDS <= 1 && tail["refresh_interval"] === TAIL_REFRESH_SECONDS, "a scan every second finds a file before its rotation compresses it");
+  assert.ok(TAIL_ROTATE_WAIT_SECONDS >= 365 * 24 * 3600 && tail["rotate_wait"] === TAIL_ROTATE_WAIT_SECONDS, "a renamed file is followed until it is deleted, else a scan would read it again");
   assert.equal(tail["multiline.parser"], "docker, cri");
   assert.equal(tail["path_key"], "file", "the ingest view reads the pod from the path");
   assert.equal(tail["db"], `${STATE_DIR}/tail.db`);
@@ -124,6 +136,10 @@ test("tailed lines get their pod's labels (kubernetes filter, labels only) and t
   const parser = only(cluster.parsers ?? [], String(kube["regex_parser"]));
   const groups = new RegExp(String(parser["regex"]).replaceAll("(?<", "(?<")).exec(rest)?.groups;
   assert.deepEqual({ ...groups }, { namespace_name: NAMESPACE, pod_name: "web-1", pod_id: "u-1", container_name: "web", restart_count: "0" });
+  // A file first found under its rotated name (after a restart, or a fast rotation) is the same pod.
+  const rotatedTag = tailTag(only(cluster.pipeline.inputs, "tail")["tag"], `/var/log/pods/${NAMESPACE}_web-1_u-1/web/0.log.20261121-093724`);
+  const rotatedGroups = new RegExp(String(parser["regex"])).exec(rotatedTag.slice(String(kube["kube_tag_prefix"]).length))?.groups;
+  assert.deepEqual({ ...rotatedGroups }, { ...groups });
   assert.ok(isOn(kube["labels"]) && !isOn(kube["annotations"]) && !isOn(kube["merge_log"]), "labels only: the line is parsed in ClickHouse");
   assert.equal(kube["kube_meta_preload_cache_dir"], undefined, "the cluster asks the API");
   // The map's labels become the ingest table's kubernetes_labels; every other key stays behind.
@@ -236,7 +252,7 @@ test("deterministic output", () => {
 test("local variant: the cluster's stages, on a given glob, folder, node and ClickHouse", () => {
   const c = parsed(fluentBitLocalConfig(names, local));
   const tail = only(c.pipeline.inputs, "tail");
-  assert.equal(tail["path"], local.logFile);
+  assert.equal(tail["path"], `${local.logFile}*`);
   assert.equal(tail["db"], `${local.stateDir}/tail.db`);
   assert.equal(c.service["storage.path"], `${local.stateDir}/storage`);
   assert.equal(c.service["http_port"], local.httpPort);

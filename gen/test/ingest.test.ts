@@ -439,6 +439,28 @@ describe("the ingest view for every pod and the HTTP inputs, on chDB", () => {
     });
   });
 
+  test("a file FluentBit first found under its rotated name (<n>.log.<YYYYMMDD-HHMMSS>) names the same pod; compressed and other files none", () => {
+    const dir = FILE.replace(/\/0\.log$/, "");
+    const rows = ingest([
+      { log: "a", file: `${dir}/12.log.20261121-093724` },
+      { log: "b", file: `${dir}/12.log.20261121-093724.gz` },
+      { log: "c", file: `${dir}/0.logx` },
+    ]);
+    assert.deepEqual(rows[0]?.ResourceAttributes, {
+      "service.name": POD.container,
+      "k8s.namespace.name": POD.namespace,
+      "k8s.pod.name": POD.pod,
+      "k8s.pod.uid": POD.uid,
+      "k8s.container.name": POD.container,
+      "k8s.container.restart_count": "12",
+      "k8s.node.name": NODE,
+    });
+    assert.deepEqual(rows.slice(1).map((r) => r.ResourceAttributes), [
+      { "service.name": "unknown", "k8s.node.name": NODE },
+      { "service.name": "unknown", "k8s.node.name": NODE },
+    ]);
+  });
+
   test("a line that is not JSON gets the severity it writes in a common form, else none", () => {
     const cases: [string, string, number][] = [
       ["2026.11.21 10:00:00.123456 [ 42 ] {} <Error> Application: boom", "ERROR", 17],
