@@ -13,8 +13,10 @@
 #   points Next.js at nix/hyperdx/google-fonts-mock.cjs, which answers with the same families
 #   from the @fontsource packages in the lockfile.
 # - Offline local mode (hyperdx/local-mode.patch, plus two page deletions in postPatch): pyodide
-#   and the drain3 wheels stay in the export (Patterns tab), and nothing in the UI calls
-#   another host or points at a server that does not exist (docs/hyperdx.md, "Patches").
+#   and the drain3 wheels stay in the export (Patterns tab), nothing in the UI calls another
+#   host or points at a server that does not exist, pages that need sources this pipeline does
+#   not have are not offered, and an unreachable ClickHouse reads as one sentence the page
+#   recovers from by itself (docs/hyperdx.md, "Patches").
 # - Build: HyperDX's own `build:clickhouse` recipe (packages/app/package.json): local mode and
 #   `output: 'export'` under the basePath /clickstack; the ConfigMap-provided /__ENV.js then
 #   supplies the default connection and sources at runtime (gen/hyperdx/defaults.ts).

@@ -63,16 +63,22 @@ export const HYPERDX_BASE_PATH = "/clickstack";
 export const CONNECTION_ID = "otel-demo-clickhouse";
 export const LOGS_SOURCE_ID = "otel-demo-logs";
 
-/** The otel_logs columns the search table shows first: who, how bad, the demo fields, the message. */
-export const DEFAULT_SELECT_COLUMNS = [
-  "Timestamp",
-  "ServiceName",
-  "SeverityText",
-  "RandomString",
-  "RandomNumber",
-  "Count",
-  "Body",
-] as const;
+/**
+ * The otel_logs columns of the search table: when, who, how bad, the message. loggen's demo
+ * columns (RandomString, RandomNumber, Count) are not among them: they mean something for
+ * loggen's lines only, and for every other service they would read blank, null and 0, where
+ * the 0 is false (Count is `UInt64 DEFAULT 0`, gen/clickhouse/ddl.ts). A row's panel shows
+ * them under Column Values, and `random_string:gamma` / `random_number:42` search them.
+ */
+export const DEFAULT_SELECT_COLUMNS = ["Timestamp", "ServiceName", "SeverityText", "Body"] as const;
+
+/**
+ * HyperDX's theme. The static export is rendered with the theme of its build
+ * (NEXT_PUBLIC_THEME in nix/hyperdx.nix, HyperDX's `build:clickhouse` recipe: clickstack), and
+ * the page reads it again at runtime from /__ENV.js: another value there makes React's
+ * hydration fail (error #418) on every page load. gen/test/hyperdx.test.ts compares the two.
+ */
+export const HYPERDX_THEME = "clickstack";
 
 /** The default connection for a page loaded from `origin` (e.g. the host's forward of hyperdx.ui on 127.0.0.1). */
 export function hyperdxConnections(names: Names, origin: string): HyperdxConnection[] {
@@ -126,8 +132,9 @@ export function hyperdxRuntimeEnv(names: Names, origin: string): Record<string, 
     // Also inlined at build time (nix/hyperdx.nix); repeated so the page's runtime view agrees.
     NEXT_PUBLIC_IS_LOCAL_MODE: "true",
     NEXT_PUBLIC_CLICKHOUSE_BUILD: "true",
-    // Read only at runtime (src/theme/index.ts, the inline script in pages/_document.tsx).
-    NEXT_PUBLIC_THEME: "hyperdx",
+    // Read at runtime (src/theme/index.ts, the inline script in pages/_document.tsx); must be
+    // the build's (HYPERDX_THEME).
+    NEXT_PUBLIC_THEME: HYPERDX_THEME,
     NEXT_PUBLIC_HDX_LOCAL_DEFAULT_CONNECTIONS: JSON.stringify(connections),
     NEXT_PUBLIC_HDX_LOCAL_DEFAULT_SOURCES: JSON.stringify(sources),
   };
@@ -135,8 +142,9 @@ export function hyperdxRuntimeEnv(names: Names, origin: string): Record<string, 
 
 /**
  * The landing page at "/": straight to the search of the Logs source. The source goes in
- * the URL because HyperDX 2.36's static export does not pick a default source by itself
- * (the search page stays on "Data Source" until one is chosen).
+ * the URL: unpatched, HyperDX 2.36's static export does not pick a default source by itself
+ * (under the basePath it took /clickstack/search for a saved search; nix/hyperdx/local-mode.patch
+ * fixes that), and naming it keeps the landing independent of what a user selected last.
  */
 export function hyperdxLandingPath(names: Names): string {
   const logs = hyperdxSources(names)[0];
@@ -144,7 +152,11 @@ export function hyperdxLandingPath(names: Names): string {
   return `${HYPERDX_BASE_PATH}/search${query}`;
 }
 
-/** The "/" page: a redirect to hyperdxLandingPath (no script needed, so it works first thing). */
+/**
+ * The "/" page: a redirect to hyperdxLandingPath (no script needed, so it works first thing).
+ * Its icon is the theme's, from the export's favicons/ (served at the root): without one the
+ * browser asks for /favicon.ico, which the export does not have (a 404 in the console).
+ */
 export function hyperdxLandingHtml(names: Names): string {
   const path = hyperdxLandingPath(names).replace(/&/g, "&amp;").replace(/"/g, "&quot;");
   return `<!doctype html>
@@ -152,6 +164,7 @@ export function hyperdxLandingHtml(names: Names): string {
 <head>
 <meta charset="utf-8">
 <meta http-equiv="refresh" content="0; url=${path}">
+<link rel="icon" type="image/svg+xml" href="/favicons/${HYPERDX_THEME}/favicon.svg">
 <title>HyperDX</title>
 </head>
 <body><p><a href="${path}">Open HyperDX search</a></p></body>

@@ -11,6 +11,29 @@
 /** The path on the UI's origin that leads to ClickHouse's HTTP interface. */
 export const CLICKHOUSE_PATH = "/clickhouse";
 
+/**
+ * What the user reads when HAProxy cannot get an answer from ClickHouse (its 502, 503 and 504),
+ * in place of HAProxy's HTML page. ClickHouse's own error shape, `Code: N. DB::Exception:
+ * <message> (TYPE)`: HyperDX's ClickHouse client (@clickhouse/client-common, parseError) keeps
+ * just <message> as the error the UI shows, and type NETWORK_ERROR (code 210, ClickHouse's
+ * ErrorCodes.cpp) is what HyperDX's local-mode patch recognises as a passing outage: the search
+ * page keeps live tail on and clears the message once ClickHouse answers again
+ * (nix/hyperdx/local-mode.patch, src/DBSearchPage.tsx).
+ */
+export const CLICKHOUSE_UNREACHABLE = {
+  code: 210,
+  type: "NETWORK_ERROR",
+  message: "ClickHouse is not reachable from the HyperDX proxy; this page retries every few seconds.",
+  /** HAProxy's own answers when the backend fails: bad gateway, no server / refused, timeout. */
+  statuses: [502, 503, 504],
+} as const;
+
+/** The response body, as ClickHouse words its errors. */
+export function clickhouseUnreachableBody(): string {
+  const e = CLICKHOUSE_UNREACHABLE;
+  return `Code: ${e.code}. DB::Exception: ${e.message} (${e.type})`;
+}
+
 export interface Endpoint {
   readonly host: string;
   readonly port: number;
@@ -70,6 +93,8 @@ frontend ui
 backend clickhouse
     # ${CLICKHOUSE_PATH}/?query=... -> /?query=... (ClickHouse answers queries on "/").
     http-request set-path %[path,regsub(^${CLICKHOUSE_PATH}/?,/)]
+    # ClickHouse down: a ClickHouse-style error the UI shows as one sentence, not HAProxy's HTML.
+${CLICKHOUSE_UNREACHABLE.statuses.map((s) => `    http-error status ${s} content-type "text/plain; charset=UTF-8" hdr X-ClickHouse-Exception-Code "${CLICKHOUSE_UNREACHABLE.code}" string "${clickhouseUnreachableBody()}"`).join("\n")}
     server clickhouse ${p.clickhouse.host}:${p.clickhouse.port}${dns ? " resolvers cluster init-addr libc,none" : ""}
 
 backend static

@@ -3,7 +3,7 @@
 // the /__ENV.js the page loads carries them, and HyperDX's own zod schemas at the
 // pinned tag accept them (when that build is at hand: HYPERDX_COMMON_UTILS).
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { runInNewContext } from "node:vm";
@@ -16,13 +16,14 @@ import {
   CONNECTION_ID,
   DEFAULT_SELECT_COLUMNS,
   HYPERDX_BASE_PATH,
+  HYPERDX_THEME,
   hyperdxDefaults,
   hyperdxLandingHtml,
   hyperdxLandingPath,
   hyperdxRuntimeEnvJs,
   type HyperdxLogSource,
 } from "../hyperdx/defaults.ts";
-import { CLICKHOUSE_PATH } from "../hyperdx/proxy.ts";
+import { CLICKHOUSE_PATH, CLICKHOUSE_UNREACHABLE, clickhouseUnreachableBody, haproxyConfig } from "../hyperdx/proxy.ts";
 import { loadModel } from "../model/model.ts";
 import { requireEngine } from "../../checks/engines.ts";
 
@@ -81,12 +82,51 @@ describe("HyperDX defaults", () => {
     assert.ok(!hyperdxRuntimeEnvJs(names).includes("localhost"), "no host name is baked in");
   });
 
-  it("land the user on the search of the Logs source (the export does not pick one by itself)", () => {
+  it("give the page the theme the export was built with (another one fails React's hydration, #418)", () => {
+    const nix = readFileSync(join(ROOT, "nix/hyperdx.nix"), "utf8");
+    const built = nix.match(/^\s*NEXT_PUBLIC_THEME = "([^"]+)";/m)?.[1];
+    assert.equal(built, HYPERDX_THEME, "nix/hyperdx.nix builds another theme");
+    for (const origin of ORIGINS) assert.equal(runEnvJs(origin)["NEXT_PUBLIC_THEME"], HYPERDX_THEME);
+  });
+
+  it("land the user on the search of the Logs source, named in the URL", () => {
     const logs = logsSource();
     assert.equal(hyperdxLandingPath(names), `${HYPERDX_BASE_PATH}/search?source=${logs.id}`);
     const html = hyperdxLandingHtml(names);
     assert.match(html, new RegExp(`<meta http-equiv="refresh" content="0; url=${HYPERDX_BASE_PATH}/search\\?source=${logs.id}">`));
     assert.match(html, /^<!doctype html>/);
+    // An icon, so the browser does not ask for /favicon.ico (the export has none: a 404).
+    assert.match(html, new RegExp(`<link rel="icon" type="image/svg\\+xml" href="/favicons/${HYPERDX_THEME}/favicon\\.svg">`));
+  });
+});
+
+describe("HyperDX's proxy when ClickHouse is down", () => {
+  const cfg = haproxyConfig({
+    listen: { host: "0.0.0.0", port: 8080 },
+    staticServer: { host: "127.0.0.1", port: 8090 },
+    clickhouse: { host: "clickhouse", port: 8123 },
+    resolveAtRuntime: true,
+  });
+  const backend = (name: string): string => cfg.split(/\n(?=\S)/).find((s) => s.startsWith(`backend ${name}\n`)) ?? "";
+
+  it("answers HAProxy's 502, 503 and 504 for ClickHouse with ClickHouse's error shape, not HTML", () => {
+    const body = clickhouseUnreachableBody();
+    // ClickHouse's `Code: N. DB::Exception: <message> (TYPE)`; the client keeps <message>.
+    assert.equal(body, `Code: 210. DB::Exception: ${CLICKHOUSE_UNREACHABLE.message} (NETWORK_ERROR)`);
+    for (const status of [502, 503, 504]) {
+      assert.ok(
+        backend("clickhouse").includes(`    http-error status ${status} content-type "text/plain; charset=UTF-8" hdr X-ClickHouse-Exception-Code "210" string "${body}"\n`),
+        `no http-error ${status} in:\n${backend("clickhouse")}`,
+      );
+    }
+    assert.doesNotMatch(backend("static"), /http-error/, "the static site keeps HAProxy's own errors");
+  });
+
+  it("says it in one plain sentence that HAProxy's quoted string can hold", () => {
+    const m = CLICKHOUSE_UNREACHABLE.message;
+    assert.match(m, /^ClickHouse is not reachable\b/);
+    assert.match(m, /^[^.]+\.$/, "one sentence");
+    assert.doesNotMatch(m, /["\\()\n]/, "no quote, backslash, newline, or parenthesis (the client takes `(` as the error type's start)");
   });
 });
 
@@ -123,11 +163,13 @@ describe("HyperDX Logs source expressions on otel_logs (chDB)", () => {
     assert.equal(table, LOGS);
   });
 
-  it("shows the demo fields in the default search table, newest first", () => {
-    assert.deepEqual([...DEFAULT_SELECT_COLUMNS], ["Timestamp", "ServiceName", "SeverityText", "RandomString", "RandomNumber", "Count", "Body"]);
+  it("shows when, who, how bad and the message in the default search table, not loggen's demo columns", () => {
+    // The demo columns read blank, null and a false 0 for any other service (Count is UInt64 DEFAULT 0).
+    assert.deepEqual([...DEFAULT_SELECT_COLUMNS], ["Timestamp", "ServiceName", "SeverityText", "Body"]);
+    assert.equal(s.defaultTableSelectExpression.split(", ").at(-1), s.bodyExpression, "the message is the last column: it takes the rest of the width");
     assert.equal(
       q(`SELECT ${s.defaultTableSelectExpression} FROM ${table} WHERE random_string ILIKE '%gamma%' ORDER BY ${s.timestampValueExpression} DESC`),
-      `${ts}\tloggen\tINFO\tgamma\t42\t7\ttick`,
+      `${ts}\tloggen\tINFO\ttick`,
     );
   });
 
