@@ -42,7 +42,8 @@
           versions = import ./nix/versions.nix { };
           checkVersions = versions.checkFor {
             clickhouse = pkgs.clickhouse.version;
-            fluent-bit = fluent-bit.version;
+            # The version our patches are applied to (nix/fluent-bit/).
+            fluent-bit = pkgs.fluent-bit.version;
             static-web-server = pkgs.static-web-server.version;
             nodejs = pkgs.nodejs.version;
           };
