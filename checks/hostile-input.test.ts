@@ -33,6 +33,7 @@ import {
   sleep,
   startClickHouse,
   startFluentBit,
+  untilListening,
 } from "./pipeline-harness.ts";
 
 const { names } = loadModel(ROOT);
@@ -191,14 +192,7 @@ describe("hostile input: no request stops FluentBit, every 2xx is stored", () =>
     writeFileSync(podLogFile(dir, CANARY_POD), "");
     env = { [passwordEnv]: ch.ingestPassword };
     fb = startFluentBit(config, env);
-    for (let i = 0; i < 100; i++) {
-      const up = await fetch(`http://127.0.0.1:${jsonPort}/`, { method: "POST", body: "" }).then(
-        () => true,
-        () => false,
-      );
-      if (up) break;
-      await sleep(100);
-    }
+    await untilListening(jsonPort);
     await canary("start");
   });
   after(async () => {

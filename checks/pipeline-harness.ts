@@ -285,6 +285,18 @@ export function startFluentBit(config: string, env: Record<string, string>): Flu
   return fb;
 }
 
+/** Resolves once something answers HTTP on 127.0.0.1:`port` (FluentBit's HTTP inputs listen once it has started), or after ~10 s. */
+export async function untilListening(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const up = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: "" }).then(
+      () => true,
+      () => false,
+    );
+    if (up) return;
+    await sleep(100);
+  }
+}
+
 /**
  * The generated chain's local config for the pods under `root` (podLogFile), sending to `ch`
  * as its ingest user, with the kubernetes filter reading the pods' labels from podMetadata's
